@@ -1,0 +1,40 @@
+# The README's two commands: `make run` and `make test`. Both create .venv with
+# the pinned dependencies when it is missing or pyproject.toml has changed.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck pytest bench index clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+index: $(STAMP)
+	$(PY) -m index build --if-needed
+
+# The Telegram bot when TELEGRAM_BOT_TOKEN is set; otherwise (exit status 3,
+# after one line on how to connect Telegram) the same answers in the terminal.
+run: index
+	@$(PY) -m bot; status=$$?; \
+	if [ $$status -eq 3 ]; then exec $(PY) -m index chat; else exit $$status; fi
+
+test: lint typecheck pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+pytest: $(STAMP)
+	$(VENV)/bin/pytest
+
+bench: index
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

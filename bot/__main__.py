@@ -1,0 +1,142 @@
+"""``python -m bot``: run the Telegram bot over the article index.
+
+Exit codes: 0 after a clean stop (SIGTERM, Ctrl-C), 1 when the API, the token
+or the index fails at start-up, 2 for invalid settings, and 3 when
+``TELEGRAM_BOT_TOKEN`` is not set, so ``make run`` can fall back to the
+terminal chat. Every failure is one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+
+from pydantic import ValidationError
+from telegram import Bot
+from telegram.error import InvalidToken, NetworkError, TelegramError
+
+from bot.settings import TOKEN_PATTERN, BotSettings
+
+EXIT_FAILURE = 1
+EXIT_SETTINGS = 2
+EXIT_NO_TOKEN = 3
+NO_TOKEN = (
+    "TELEGRAM_BOT_TOKEN is not set; put the token from @BotFather in .env or the environment "
+    "to run the Telegram bot (see .env.example)."
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Starts the bot in polling or webhook mode and runs it until it is told to stop."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Answer questions about the articles in CORPUS_DIR on Telegram. "
+        "Settings come from the environment and .env (see .env.example).",
+    )
+    parser.parse_args(argv)
+    # Opt in to PTB 23's timedelta periods now, instead of a deprecation warning on every 429.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    try:
+        return _main()
+    except KeyboardInterrupt:
+        return 0
+
+
+def _main() -> int:
+    try:
+        settings = BotSettings()
+    except ValidationError as error:
+        return _fail(_settings_problem(error), EXIT_SETTINGS)
+    if settings.telegram_bot_token is None:
+        return _fail(NO_TOKEN, EXIT_NO_TOKEN)
+    token = settings.token()
+    if not TOKEN_PATTERN.fullmatch(token):
+        return _fail(
+            "TELEGRAM_BOT_TOKEN is malformed; it should look like 123456789:AAE..., exactly as @BotFather gave it.",
+            EXIT_SETTINGS,
+        )
+    # SIGTERM while starting stops as cleanly as Ctrl-C; once running, PTB handles both.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    _configure_logging(settings.log_level, token)
+    try:
+        asyncio.run(_check_api(settings))
+    except InvalidToken:
+        return _fail(
+            f"The Bot API at {settings.telegram_api_base_url} rejected TELEGRAM_BOT_TOKEN; "
+            "check the token with @BotFather, and that the URL ends in /bot.",
+            EXIT_FAILURE,
+        )
+    except TelegramError as error:
+        return _fail(_api_problem(settings, error, token), EXIT_FAILURE)
+
+    # Imported here so that a missing token is reported without loading the model stack.
+    from bot.app import build_application, run
+    from index import Engine, EngineError
+
+    try:
+        engine = Engine.open(settings.corpus_dir, settings.index_dir, settings.embedding_model)
+    except EngineError as error:
+        return _fail(str(error), EXIT_FAILURE)
+    try:
+        run(build_application(settings, engine), settings)
+    except TelegramError as error:
+        return _fail(_api_problem(settings, error, token), EXIT_FAILURE)
+    return 0
+
+
+async def _check_api(settings: BotSettings) -> None:
+    """Calls getMe once, so a bad token or an unreachable API fails before the model loads."""
+    async with Bot(settings.token(), base_url=settings.telegram_api_base_url):
+        pass
+
+
+def _api_problem(settings: BotSettings, error: TelegramError, token: str) -> str:
+    kind = "Cannot reach" if isinstance(error, NetworkError) else "Error from"
+    detail = str(error).replace(token, "[token]")
+    return f"{kind} the Telegram Bot API at {settings.telegram_api_base_url}: {detail}"
+
+
+def _settings_problem(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]).upper() or "settings"
+    more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+    return f"Invalid setting {where}: {first['msg']}{more}"
+
+
+def _fail(message: str, code: int) -> int:
+    print(message, file=sys.stderr)
+    return code
+
+
+class _RedactToken(logging.Filter):
+    """Replaces the token wherever a log line would show it (URLs in errors, mostly)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self._token in message:
+            record.msg, record.args = message.replace(self._token, "[token]"), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = record.exc_text.replace(self._token, "[token]")
+        return True
+
+
+def _configure_logging(level: str, token: str) -> None:
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_RedactToken(token))
+    # httpx logs every request URL, and the URL holds the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

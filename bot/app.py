@@ -1,0 +1,164 @@
+"""The PTB Application: every handler registered in one place, and how it runs."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.handlers import (
+    ADDRESSED,
+    COMMANDS,
+    about,
+    ask,
+    ask_example,
+    gate,
+    help_command,
+    inline_answer,
+    not_text,
+    on_error,
+    show_context,
+    source,
+    start,
+    unknown_button,
+    unknown_command,
+)
+from bot.keyboards import ASK_PATTERN, CONTEXT_PATTERN
+from bot.settings import BotSettings
+from bot.state import CONTEXT_TYPES, AnswerSource, Services
+from index.batching import AnswerBatcher
+
+logger = logging.getLogger(__name__)
+
+BotApplication = Application[Any, Any, Any, Any, Any, Any]
+
+# Only what the handlers use; Telegram remembers the last list a bot asked for.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+# Questions in flight at once; answering itself is batched off the loop.
+CONCURRENT_UPDATES = 64
+
+_TO_ME = filters.ChatType.PRIVATE | ADDRESSED
+_NEW = filters.UpdateType.MESSAGE  # not edits, not channel posts
+QUESTIONS = _NEW & filters.TEXT & ~filters.COMMAND & _TO_ME
+NOT_TEXT = _NEW & ~filters.TEXT & filters.ATTACHMENT & _TO_ME
+# One handler per command of the menu that setMyCommands registers.
+_COMMAND_HANDLERS = {"start": start, "help": help_command, "about": about, "source": source}
+
+
+def build_application(settings: BotSettings, engine: AnswerSource) -> BotApplication:
+    """The bot, wired but not started: ``run`` or ``start_application`` starts it."""
+    application = (
+        ApplicationBuilder()
+        .token(settings.token())
+        .base_url(settings.telegram_api_base_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .context_types(CONTEXT_TYPES)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    application.bot_data["services"] = Services(settings, engine)
+    if settings.allowed_chat_ids:
+        application.add_handler(TypeHandler(Update, gate), group=-1)
+    application.add_handlers(
+        [
+            *(CommandHandler(c.command, _COMMAND_HANDLERS[c.command], filters=_NEW) for c in COMMANDS),
+            MessageHandler(_NEW & filters.COMMAND & filters.ChatType.PRIVATE, unknown_command),
+            MessageHandler(QUESTIONS, ask),
+            MessageHandler(NOT_TEXT, not_text),
+            CallbackQueryHandler(ask_example, pattern=ASK_PATTERN),
+            CallbackQueryHandler(show_context, pattern=CONTEXT_PATTERN),
+            CallbackQueryHandler(unknown_button),
+            InlineQueryHandler(inline_answer),
+        ]
+    )
+    application.add_error_handler(on_error)
+    return application
+
+
+async def _post_init(application: BotApplication) -> None:
+    """Registers the command menu and starts the answer batcher inside the running loop."""
+    await application.bot.set_my_commands(COMMANDS)
+    services: Services = application.bot_data["services"]
+    services.batcher = AnswerBatcher(services.engine, max_wait_ms=3.0, max_batch=64)
+    logger.info(
+        "Answering questions about %d article(s) as @%s (%s mode)",
+        len(services.documents),
+        application.bot.username,
+        services.settings.bot_mode,
+    )
+
+
+async def _post_shutdown(application: BotApplication) -> None:
+    """Stops the answer batcher, if post_init got as far as starting it."""
+    services: Services = application.bot_data["services"]
+    if services.batcher is not None:
+        await services.batcher.aclose()
+        services.batcher = None
+
+
+def polling_options(settings: BotSettings) -> dict[str, Any]:
+    """Arguments for ``run_polling`` / ``Updater.start_polling``."""
+    return {"timeout": settings.polling_timeout, "allowed_updates": ALLOWED_UPDATES}
+
+
+def webhook_options(settings: BotSettings) -> dict[str, Any]:
+    """Arguments for ``run_webhook`` / ``Updater.start_webhook``."""
+    secret = settings.webhook_secret_token
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": settings.webhook_path(),
+        "webhook_url": settings.webhook_url,
+        "secret_token": secret.get_secret_value() if secret is not None else None,
+        "allowed_updates": ALLOWED_UPDATES,
+    }
+
+
+def run(application: BotApplication, settings: BotSettings) -> None:
+    """Runs until SIGINT, SIGTERM or SIGABRT, then shuts down cleanly."""
+    if settings.bot_mode == "webhook":
+        application.run_webhook(**webhook_options(settings))
+    else:
+        application.run_polling(**polling_options(settings))
+
+
+async def start_application(application: BotApplication, settings: BotSettings) -> None:
+    """What ``run`` does, inside an already running loop (for tests and embedding)."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    if application.updater is None:
+        raise RuntimeError("the application was built without an updater")
+    if settings.bot_mode == "webhook":
+        await application.updater.start_webhook(**webhook_options(settings))
+    else:
+        await application.updater.start_polling(**polling_options(settings))
+    await application.start()
+
+
+async def stop_application(application: BotApplication) -> None:
+    """Undoes ``start_application``: stops fetching, finishes what is in flight, shuts down."""
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)

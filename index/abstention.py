@@ -1,0 +1,132 @@
+"""Deciding that the article does not say.
+
+The best sentence is withheld, and the answer is "the article doesn't say",
+when any of these holds:
+
+- the question names something the corpus never mentions ("Zelensky", "Brazil");
+- it asks how to do something ("how do I reset my password"): a news article
+  reports, it does not instruct;
+- it asks for a number, a time, a duration or a name and the best sentence has
+  none to give, or gives it about something else: "How many *Facebook* users"
+  answered by a sentence on Instagram's users;
+- one of its topic words finds no match in the best passage, lexically or in
+  meaning ("When was Instagram *founded*?");
+- the best sentence's score is too low.
+
+The thresholds are calibrated on the question sets in ``tests/qa`` by
+``benchmarks/calibrate.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.alignment import content_mask, weakest_support
+from index.answer_types import CAUSE, asked_type
+from index.embedder import WordVectors
+from index.retrieval import Evidence, Query, Retriever
+
+_ASKS_PROCEDURE = re.compile(r"\bhow (do|can|should|could|would) (i|we|u)\b|\bhow to\b|\bshould i\b", re.I)
+
+# Words that frame a question rather than say what it is about.
+_FRAMING = frozenset(
+    "many much long kind type sort name names happen happened happening get got make made ok okay lol "
+    "wait actually just really like still now today anyway also exactly basically going gonna thing "
+    "things anything something stuff so um hey yeah else one two three".split()
+)
+
+
+@dataclass(frozen=True)
+class AbstentionRule:
+    """The thresholds, as ``benchmarks/calibrate.py`` chose them on ``tests/qa`` and the
+    shared examples (any point of a wide plateau, score 0.80-0.85, support
+    0.10-0.175, typed support 0.25-0.35, gives the same decisions there)."""
+
+    min_score: float = 0.8
+    min_support: float = 0.175
+    # A question that asks for a number, a time or a name must have its topic
+    # matched more closely: the number alone pulls in the wrong sentence.
+    min_typed_support: float = 0.3
+
+
+@dataclass(frozen=True)
+class AbstentionEvidence:
+    """What the abstention decision looks at for one question and its best sentence."""
+
+    veto: str | None
+    score: float
+    support: float
+    weakest_word: str
+    typed: bool
+
+
+def gather_evidence(query: Query, query_words: WordVectors, best: Evidence, retriever: Retriever) -> AbstentionEvidence:
+    """Collect the vetoes and measures for ``query`` answered by ``best``."""
+    support, word = topic_support(query_words, best.unit, retriever)
+    kind = asked_type(query.text)
+    return AbstentionEvidence(
+        veto=veto_reason(query, best, retriever),
+        score=best.score,
+        support=support,
+        weakest_word=word,
+        typed=kind is not None and kind != CAUSE,
+    )
+
+
+def decide(evidence: AbstentionEvidence, rule: AbstentionRule) -> str | None:
+    """Why the article should be taken to say nothing, or None to answer."""
+    if evidence.veto is not None:
+        return evidence.veto
+    if evidence.support < (rule.min_typed_support if evidence.typed else rule.min_support):
+        return f"nothing in the article matches {evidence.weakest_word!r}"
+    if evidence.score < rule.min_score:
+        return "nothing in the article is close enough"
+    return None
+
+
+def veto_reason(query: Query, best: Evidence, retriever: Retriever) -> str | None:
+    """The rule-based reasons to abstain, which need no threshold."""
+    unknown = retriever.lexical.unknown_names(query.text)
+    if unknown:
+        return f"the article never mentions {unknown[0]}"
+    if _ASKS_PROCEDURE.search(query.text):
+        return "asks how to do something; the article reports news"
+    kind = asked_type(query.text)
+    if kind is not None and kind != CAUSE:
+        if not best.answer_type:
+            return f"the best sentence has no {kind} in it"
+        missing = _names_missing_from_passage(query, best.unit, retriever)
+        if missing:
+            return f"the best passage gives a {kind}, but not about {missing[0]}"
+    return None
+
+
+def _names_missing_from_passage(query: Query, unit: int, retriever: Retriever) -> list[str]:
+    lexical = retriever.lexical
+    window = set(lexical.terms(retriever.passage_text(unit)))
+    return [
+        t for t in dict.fromkeys(query.terms) if lexical.is_name(t) and not lexical.is_pervasive(t) and t not in window
+    ]
+
+
+def topic_support(query_words: WordVectors, unit: int, retriever: Retriever) -> tuple[float, str]:
+    """How well the passage around ``unit`` covers the question's worst-covered topic word."""
+    lexical = retriever.lexical
+    window_terms = set(lexical.terms(retriever.passage_text(unit)))
+
+    def is_topic(word: str) -> bool:
+        terms = lexical.terms(word)
+        return (
+            bool(terms)
+            and word.lower() not in _FRAMING
+            and not lexical.is_name(terms[0])
+            and terms[0] not in window_terms
+        )
+
+    mask = content_mask(query_words.words, is_topic)
+    if not any(is_topic(w) for w in query_words.words):
+        return 1.0, ""
+    passage = retriever.passage_words.get([unit])[unit]
+    support, word = weakest_support(query_words, mask, passage)
+    return support, str(word)

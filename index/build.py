@@ -1,0 +1,112 @@
+"""Building the index: corpus -> sentences -> embeddings -> FAISS -> files."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.corpus import corpus_fingerprint, load_corpus
+from index.embedder import Embedder, Vectors
+from index.errors import IndexStoreError
+from index.passages import Unit, units_of
+from index.store import ensure_writable, read_index, read_manifest, write_index
+from index.vector_index import DEFAULT_APPROXIMATE_FROM, HNSW, choose_index_kind, make_faiss_index
+
+# Show a progress bar only when embedding takes more than a moment.
+_PROGRESS_FROM = 512
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did, for the person who ran it."""
+
+    documents: int
+    sentences: int
+    passages: int
+    embedded: int
+    reused: int
+    index_kind: str
+    seconds: float
+
+
+def build_index(
+    corpus_dir: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    *,
+    approximate_kind: str = HNSW,
+    approximate_from: int = DEFAULT_APPROXIMATE_FROM,
+    progress: bool = False,
+) -> BuildReport:
+    """(Re)build the index of ``corpus_dir`` into ``index_dir``.
+
+    Embeddings of texts the previous index already holds for the same model
+    are reused, so changing one article re-embeds only that article. The
+    previous index stays in place until the new one is complete.
+    """
+    started = time.perf_counter()
+    corpus_hash = corpus_fingerprint(corpus_dir)
+    documents = load_corpus(corpus_dir)
+    ensure_writable(index_dir)
+    units = [unit for document in documents for unit in units_of(document)]
+    texts = _unit_texts(units)
+    cache = _previous_embeddings(index_dir, embedder.name)
+    missing = sorted({text for text in texts if text not in cache})
+    if missing:
+        fresh = embedder.embed(missing, progress=progress and len(missing) >= _PROGRESS_FROM)
+        cache.update(zip(missing, fresh, strict=True))
+    vectors = np.stack([cache[text] for text in texts]).astype(np.float32, copy=False)
+    kind = choose_index_kind(len(vectors), approximate_kind, approximate_from)
+    write_index(
+        index_dir,
+        model=embedder.name,
+        corpus_hash=corpus_hash,
+        documents=documents,
+        units=units,
+        vectors=vectors,
+        faiss_index=make_faiss_index(vectors, kind),
+        index_kind=kind,
+    )
+    distinct = len(set(texts))
+    return BuildReport(
+        documents=len(documents),
+        sentences=len(units),
+        passages=len(units),
+        embedded=len(missing),
+        reused=distinct - len(missing),
+        index_kind=kind,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _previous_embeddings(index_dir: Path, model: str) -> dict[str, Vectors]:
+    """Text -> vector from the index already in ``index_dir``, if it was built with ``model``."""
+    try:
+        previous = read_index(index_dir)
+    except IndexStoreError:
+        return {}
+    if previous.manifest.model != model:
+        return {}
+    texts = _unit_texts(previous.units)
+    return dict(zip(texts, previous.vectors, strict=True))
+
+
+def _unit_texts(units: list[Unit]) -> list[str]:
+    return [u.text for u in units] + [u.passage for u in units]
+
+
+def index_problem(corpus_dir: Path, index_dir: Path, model: str) -> str | None:
+    """Why the index in ``index_dir`` cannot serve ``corpus_dir`` with ``model``, or None if it can."""
+    try:
+        manifest = read_manifest(index_dir)
+        if manifest.corpus_hash != corpus_fingerprint(corpus_dir):
+            return "the corpus has changed since the index was built"
+        if manifest.model != model:
+            return f"the index was built with model {manifest.model!r}, not {model!r}"
+        read_index(index_dir)
+    except IndexStoreError as error:
+        return str(error)
+    return None

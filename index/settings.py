@@ -1,0 +1,24 @@
+"""Engine settings, read from the environment and ``.env`` by entrypoints only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from index.embedder import DEFAULT_MODEL
+from index.vector_index import DEFAULT_APPROXIMATE_FROM, HNSW
+
+
+class EngineSettings(BaseSettings):
+    """Where the corpus and index live, and which model embeds them."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("var/index")
+    # The packaged all-MiniLM-L6-v2, or any sentence-transformers name or path.
+    embedding_model: str = DEFAULT_MODEL
+    # Exact FAISS search below this many vectors, an approximate index from it on.
+    approximate_index_from: int = DEFAULT_APPROXIMATE_FROM
+    approximate_index_kind: str = HNSW

@@ -1,0 +1,277 @@
+"""The index on disk: a directory of plain files, committed by its manifest.
+
+Layout of ``index_dir``::
+
+    manifest.json               what was built, from what, and which files hold it
+    units-<hash>.jsonl          one sentence per line (article, place, text, passage)
+    documents-<hash>.json       the articles' metadata and paragraphs
+    vectors-<hash>.npy          float32 embeddings: sentences, then passages
+    faiss-<hash>.index          the FAISS index over those vectors
+
+Data files are named by their content hash and never overwritten. A build
+writes its data files first and then replaces ``manifest.json`` in one
+``os.replace``: until that moment the previous manifest, and the files it
+names, are untouched, so a failed or interrupted build leaves the previous
+index as it was. Files no manifest names are removed after the commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from index.embedder import Vectors
+from index.errors import BUILD_COMMAND, IndexCorruptError, IndexMissingError, IndexWriteError
+from index.passages import Unit
+from index.types import DocumentInfo
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """How an index was built; checked against the corpus and model on load."""
+
+    format_version: int
+    model: str
+    dimension: int
+    corpus_hash: str
+    index_kind: str
+    documents: int
+    sentences: int
+    passages: int
+    files: dict[str, str]
+    checksums: dict[str, str]
+
+
+@dataclass(frozen=True)
+class StoredIndex:
+    """Everything a built index holds, loaded into memory."""
+
+    manifest: Manifest
+    documents: list[DocumentInfo]
+    units: list[Unit]
+    vectors: Vectors
+    faiss_index: faiss.Index
+
+
+def read_manifest(index_dir: Path) -> Manifest:
+    """The manifest of ``index_dir``; ``IndexMissingError`` if none was built."""
+    path = index_dir / MANIFEST
+    if not path.is_file():
+        raise IndexMissingError(f"no index in {index_dir}; build it with: {BUILD_COMMAND}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        manifest = Manifest(**data)
+    except (OSError, ValueError, TypeError) as error:
+        raise IndexCorruptError(
+            f"index manifest {path} is unreadable ({error}); rebuild it with: {BUILD_COMMAND}"
+        ) from None
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexCorruptError(
+            f"index in {index_dir} has format {manifest.format_version}, this program reads "
+            f"format {FORMAT_VERSION}; rebuild it with: {BUILD_COMMAND}"
+        )
+    return manifest
+
+
+def read_index(index_dir: Path) -> StoredIndex:
+    """Load and cross-check every file of the index in ``index_dir``."""
+    manifest = read_manifest(index_dir)
+    paths = {role: index_dir / name for role, name in manifest.files.items()}
+    for role, path in paths.items():
+        _verify_checksum(path, manifest.checksums.get(role, ""))
+    try:
+        documents = [_document_from_json(d) for d in json.loads(paths["documents"].read_text("utf-8"))]
+        with paths["units"].open(encoding="utf-8") as lines:
+            units = [Unit(**json.loads(line)) for line in lines]
+        vectors = np.load(paths["vectors"], allow_pickle=False)
+        faiss_index = faiss.read_index(str(paths["faiss"]))
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
+        raise IndexCorruptError(
+            f"index in {index_dir} is unreadable ({error}); rebuild it with: {BUILD_COMMAND}"
+        ) from None
+    expected_rows = 2 * len(units)
+    if (
+        vectors.dtype != np.float32
+        or vectors.shape != (expected_rows, manifest.dimension)
+        or faiss_index.ntotal != expected_rows
+        or faiss_index.d != manifest.dimension
+        or len(units) != manifest.sentences
+    ):
+        raise IndexCorruptError(
+            f"index files in {index_dir} disagree with its manifest; rebuild it with: {BUILD_COMMAND}"
+        )
+    return StoredIndex(manifest, documents, units, vectors, faiss_index)
+
+
+def ensure_writable(index_dir: Path) -> None:
+    """Fail early, before any embedding work, if ``index_dir`` cannot be written."""
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=index_dir):
+            pass
+    except OSError as error:
+        raise IndexWriteError(f"cannot write the index to {index_dir}: {error.strerror or error}") from None
+
+
+def write_index(
+    index_dir: Path,
+    *,
+    model: str,
+    corpus_hash: str,
+    documents: list[DocumentInfo],
+    units: list[Unit],
+    vectors: Vectors,
+    faiss_index: faiss.Index,
+    index_kind: str,
+) -> Manifest:
+    """Write a complete index to ``index_dir`` atomically and return its manifest."""
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        present_before = {p.name for p in index_dir.iterdir()}
+    except OSError as error:
+        raise IndexWriteError(f"cannot write the index to {index_dir}: {error.strerror or error}") from None
+    try:
+        manifest = _write_files(index_dir, model, corpus_hash, documents, units, vectors, faiss_index, index_kind)
+    except BaseException as error:
+        # Leave the directory exactly as it was: drop what this build added.
+        for path in index_dir.iterdir():
+            if path.name not in present_before:
+                path.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise IndexWriteError(f"cannot write the index to {index_dir}: {error.strerror or error}") from None
+        raise
+    _fsync_directory(index_dir)
+    _remove_unreferenced(index_dir, set(manifest.files.values()))
+    return manifest
+
+
+def _write_files(
+    index_dir: Path,
+    model: str,
+    corpus_hash: str,
+    documents: list[DocumentInfo],
+    units: list[Unit],
+    vectors: Vectors,
+    faiss_index: faiss.Index,
+    index_kind: str,
+) -> Manifest:
+    """Write the data files, then commit them by replacing the manifest."""
+    files = {
+        "documents": _write_content(
+            index_dir,
+            "documents",
+            ".json",
+            lambda f: f.write(json.dumps([asdict(d) for d in documents], ensure_ascii=False).encode()),
+        ),
+        "units": _write_content(
+            index_dir,
+            "units",
+            ".jsonl",
+            lambda f: f.write("".join(json.dumps(asdict(u), ensure_ascii=False) + "\n" for u in units).encode()),
+        ),
+        "vectors": _write_content(index_dir, "vectors", ".npy", lambda f: np.save(f, vectors)),
+        "faiss": _write_content(
+            index_dir, "faiss", ".index", lambda f: f.write(faiss.serialize_index(faiss_index).tobytes())
+        ),
+    }
+    manifest = Manifest(
+        format_version=FORMAT_VERSION,
+        model=model,
+        dimension=int(vectors.shape[1]),
+        corpus_hash=corpus_hash,
+        index_kind=index_kind,
+        documents=len(documents),
+        sentences=len(units),
+        passages=len(units),
+        files={role: name for role, (name, _) in files.items()},
+        checksums={role: digest for role, (_, digest) in files.items()},
+    )
+    _atomic_write(index_dir / MANIFEST, json.dumps(asdict(manifest), indent=2).encode())
+    return manifest
+
+
+def _write_content(index_dir: Path, stem: str, suffix: str, write: Callable[[Any], object]) -> tuple[str, str]:
+    """Write a data file under a temporary name, then rename it after its hash."""
+    fd, temp_name = tempfile.mkstemp(dir=index_dir, prefix=f".{stem}-", suffix=".tmp")
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        digest = _sha256(temp)
+        name = f"{stem}-{digest[:16]}{suffix}"
+        os.replace(temp, index_dir / name)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return name, digest
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the renames durable; the index is already committed, so this is best effort."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _remove_unreferenced(index_dir: Path, keep: set[str]) -> None:
+    # Only our own data files and stale temporaries: never anything else a
+    # person may have put in the directory.
+    prefixes = ("documents-", "units-", "vectors-", "faiss-", ".documents-", ".units-", ".vectors-", ".faiss-")
+    for path in index_dir.iterdir():
+        if path.name.startswith(prefixes) and path.name not in keep:
+            path.unlink(missing_ok=True)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _verify_checksum(path: Path, expected: str) -> None:
+    if not path.is_file():
+        raise IndexCorruptError(f"index file {path} is missing; rebuild it with: {BUILD_COMMAND}")
+    if _sha256(path) != expected:
+        raise IndexCorruptError(f"index file {path} is damaged; rebuild it with: {BUILD_COMMAND}")
+
+
+def _document_from_json(data: dict[str, Any]) -> DocumentInfo:
+    data["paragraphs"] = tuple(data["paragraphs"])
+    data["examples"] = tuple(data.get("examples", ()))
+    return DocumentInfo(**data)

@@ -1,0 +1,67 @@
+"""Plain-text helpers: sentence splitting and word tokens.
+
+Kept free of any model or index so that both the build and the query side use
+exactly the same rules.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Words that end in a full stop without ending a sentence.
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st jr sr gen gov sen rep col lt sgt capt inc co corp ltd vs etc jan feb mar apr "
+    "jun jul aug sep sept oct nov dec u.s u.k e.g i.e".split()
+)
+
+# A sentence ends at . ! or ?, possibly followed by closing quotes or brackets,
+# then white space, then something that can open a sentence.
+_BOUNDARY = re.compile(r"""[.!?]+[’”"')\]]*\s+(?=[‘“"'(\[]?[A-Z0-9])""")
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split a paragraph into sentences, keeping each sentence's exact text.
+
+    The pieces, joined with single spaces, give back the paragraph with its
+    white space normalised; no character inside a sentence is changed, so a
+    citation can quote the article verbatim.
+    """
+    text = " ".join(paragraph.split())
+    sentences: list[str] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        if _ends_with_abbreviation(text[start : match.start() + 1]):
+            continue
+        sentences.append(text[start : match.end()].rstrip())
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
+
+
+def _ends_with_abbreviation(fragment: str) -> bool:
+    last = fragment.rsplit(maxsplit=1)[-1].rstrip(".").lower().lstrip("‘“\"'(")
+    # A single letter before the stop is an initial, as in "J. Smith".
+    return last in _ABBREVIATIONS or len(last) == 1 and last.isalpha()
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and fold typographic quotes and accents to ASCII where possible."""
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """The folded word tokens of ``text`` (letters and digits; possessive ``'s`` dropped)."""
+    tokens = []
+    for token in _WORD.findall(fold(text)):
+        token = token.replace("’", "'")
+        if token.endswith("'s"):
+            token = token[:-2]
+        tokens.append(token)
+    return tokens

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.corpus import read_document
+from index.passages import depends_on_previous, units_of
+from index.text import split_sentences, words
+
+CORPUS_FILE = Path(__file__).resolve().parent.parent / "corpus" / "russia-instagram.txt"
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        ("One. Two.", ["One.", "Two."]),
+        ("He said ‘no.’ Then he left.", ["He said ‘no.’", "Then he left."]),
+        ("Mr. Smith met Dr. Jones in the U.S. on Monday.", ["Mr. Smith met Dr. Jones in the U.S. on Monday."]),
+        ("J. Doe wrote it. It sold 3.5 million copies!", ["J. Doe wrote it.", "It sold 3.5 million copies!"]),
+        ("Is it? Yes.", ["Is it?", "Yes."]),
+        ("  spaced   out   text.  ", ["spaced out text."]),
+    ],
+)
+def test_split_sentences(paragraph: str, expected: list[str]) -> None:
+    assert split_sentences(paragraph) == expected
+
+
+def test_closing_quote_stays_with_its_sentence() -> None:
+    # pysbd splits the closing quote off this one; ours must not.
+    paragraph = "‘The fact is, we would be removing content, which would be rightly viewed as unacceptable.’"
+    assert split_sentences(paragraph) == [paragraph]
+
+
+def test_real_article_splits_where_a_reader_would() -> None:
+    document = read_document(CORPUS_FILE)
+    units = units_of(document)
+    assert len(document.paragraphs) == 25
+    assert len(units) == 27
+    two_sentence = {u.paragraph for u in units if u.sentence == 2}
+    assert two_sentence == {6, 18}
+    # Every sentence is quoted verbatim from its paragraph.
+    for unit in units:
+        assert unit.text in document.paragraphs[unit.paragraph - 1]
+
+
+def test_dependent_sentences_are_recognised() -> None:
+    assert depends_on_previous("This caused for long lines at train stations in Moscow.")
+    assert depends_on_previous("‘This is wrong,’ he tweeted.")
+    assert depends_on_previous("‘We need to protect them,’ it said, explaining the decision.")
+    assert not depends_on_previous("The Post was told that an Apple employee had received threats.")
+
+
+def test_words_fold_quotes_and_possessives() -> None:
+    assert words("Meta’s president, ‘Death’ café") == ["meta", "president", "death", "cafe"]
