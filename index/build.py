@@ -12,7 +12,7 @@ from index.corpus import corpus_fingerprint, load_corpus
 from index.embedder import Embedder, Vectors
 from index.errors import IndexStoreError
 from index.passages import Unit, units_of
-from index.store import ensure_writable, read_index, read_manifest, write_index
+from index.store import IndexContents, ensure_writable, read_index, read_manifest, write_index
 from index.vector_index import DEFAULT_APPROXIMATE_FROM, HNSW, choose_index_kind, make_faiss_index
 
 # Show a progress bar only when embedding takes more than a moment.
@@ -62,13 +62,15 @@ def build_index(
     kind = choose_index_kind(len(vectors), approximate_kind, approximate_from)
     write_index(
         index_dir,
-        model=embedder.name,
-        corpus_hash=corpus_hash,
-        documents=documents,
-        units=units,
-        vectors=vectors,
-        faiss_index=make_faiss_index(vectors, kind),
-        index_kind=kind,
+        IndexContents(
+            model=embedder.name,
+            corpus_hash=corpus_hash,
+            documents=documents,
+            units=units,
+            vectors=vectors,
+            faiss_index=make_faiss_index(vectors, kind),
+            index_kind=kind,
+        ),
     )
     distinct = len(set(texts))
     return BuildReport(

@@ -113,7 +113,8 @@ def _build(args: argparse.Namespace, settings: EngineSettings) -> int:
     )
     print(
         f"built {settings.index_dir}: {report.documents} documents, {report.sentences} sentences, "
-        f"{report.passages} passages; embedded {report.embedded} texts, reused {report.reused}; "
+        f"{report.passages} passages; embedded {report.embedded} texts, reused {report.reused} from the "
+        f"previous index; "
         f"{report.index_kind} index; {report.seconds:.1f} s"
     )
     return 0

@@ -22,6 +22,7 @@ from index.types import Answer, Citation, DocumentInfo
 MAX_QUESTION_CHARS = 500
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
+_FOLLOW_UP_CONTEXT_WORDS = 40
 _FOLLOW_UP = re.compile(r"\b(he|she|him|her|his|hers|they|them|their|it|its|this|that|there)\b", re.I)
 
 
@@ -122,8 +123,9 @@ class Engine:
         text = self._corrector.correct(" ".join(question.split()))
         if previous is not None and not previous.abstained and _FOLLOW_UP.search(text):
             # A pronoun with nothing to refer to in the question itself refers
-            # to the last exchange: search with both.
-            text = f"{text} {previous.query}"
+            # to the last exchange: search with both (bounded, as follow-ups chain).
+            context = " ".join(previous.query.split()[:_FOLLOW_UP_CONTEXT_WORDS])
+            text = f"{text} {context}"
         return Query(question=question, text=text, terms=self._retriever.lexical.terms(text))
 
     def _compose(self, query: Query, query_words: WordVectors, ranking: list[Evidence]) -> Answer:

@@ -9,7 +9,7 @@ counts as a miss in hit@k and MRR.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,8 +120,8 @@ def _score(kind: str, pairs: list[tuple[Question, Answer]]) -> KindScore:
     )
 
 
-def _rate(flags: object) -> float | None:
-    values = list(flags)  # type: ignore[call-overload]
+def _rate(flags: Iterable[bool]) -> float | None:
+    values = list(flags)
     return sum(values) / len(values) if values else None
 
 

@@ -34,6 +34,7 @@ _WORD = re.compile(r"[^\W\d_][\w’']*")
 # A name used in this share of sentences is what the corpus is about
 # ("Russia"), so it stands implied in every sentence.
 _PERVASIVE_SHARE = 0.2
+_OPENING = 5
 
 
 def capitalised_names(text: str) -> list[str]:
@@ -53,7 +54,8 @@ class LexicalIndex:
     def __init__(self, texts: Sequence[str]) -> None:
         self._stemmer = Stemmer.Stemmer("english")
         documents = [self.terms(text) for text in texts]
-        self._words = frozenset(w for text in texts for w in words(text))
+        # Word openings, so "Belarus" is known from "Belarusian".
+        self._openings = frozenset(w[:_OPENING] for text in texts for w in words(text) if len(w) >= 4)
         self._names = frozenset(term for text in texts for name in capitalised_names(text) for term in self.terms(name))
         self._term_sets = [frozenset(doc) for doc in documents]
         frequencies = Counter(term for terms in self._term_sets for term in terms)
@@ -87,8 +89,7 @@ class LexicalIndex:
             if not folded:
                 continue
             word = folded[0]
-            # "Belarus" is known from "Belarusian": compare word openings too.
-            if self.knows(word) or (len(word) >= 4 and any(w.startswith(word[:5]) for w in self._words)):
+            if self.knows(word) or (len(word) >= _OPENING and word[:_OPENING] in self._openings):
                 continue
             unknown.append(name)
         return unknown

@@ -115,6 +115,19 @@ def read_index(index_dir: Path) -> StoredIndex:
     return StoredIndex(manifest, documents, units, vectors, faiss_index)
 
 
+@dataclass(frozen=True)
+class IndexContents:
+    """Everything a build writes."""
+
+    model: str
+    corpus_hash: str
+    documents: list[DocumentInfo]
+    units: list[Unit]
+    vectors: Vectors
+    faiss_index: faiss.Index
+    index_kind: str
+
+
 def ensure_writable(index_dir: Path) -> None:
     """Fail early, before any embedding work, if ``index_dir`` cannot be written."""
     try:
@@ -122,52 +135,35 @@ def ensure_writable(index_dir: Path) -> None:
         with tempfile.TemporaryFile(dir=index_dir):
             pass
     except OSError as error:
-        raise IndexWriteError(f"cannot write the index to {index_dir}: {error.strerror or error}") from None
+        raise _write_error(index_dir, error) from None
 
 
-def write_index(
-    index_dir: Path,
-    *,
-    model: str,
-    corpus_hash: str,
-    documents: list[DocumentInfo],
-    units: list[Unit],
-    vectors: Vectors,
-    faiss_index: faiss.Index,
-    index_kind: str,
-) -> Manifest:
+def write_index(index_dir: Path, contents: IndexContents) -> Manifest:
     """Write a complete index to ``index_dir`` atomically and return its manifest."""
+    ensure_writable(index_dir)
+    present_before = {p.name for p in index_dir.iterdir()}
     try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        present_before = {p.name for p in index_dir.iterdir()}
-    except OSError as error:
-        raise IndexWriteError(f"cannot write the index to {index_dir}: {error.strerror or error}") from None
-    try:
-        manifest = _write_files(index_dir, model, corpus_hash, documents, units, vectors, faiss_index, index_kind)
+        manifest = _write_files(index_dir, contents)
     except BaseException as error:
         # Leave the directory exactly as it was: drop what this build added.
         for path in index_dir.iterdir():
             if path.name not in present_before:
                 path.unlink(missing_ok=True)
         if isinstance(error, OSError):
-            raise IndexWriteError(f"cannot write the index to {index_dir}: {error.strerror or error}") from None
+            raise _write_error(index_dir, error) from None
         raise
     _fsync_directory(index_dir)
     _remove_unreferenced(index_dir, set(manifest.files.values()))
     return manifest
 
 
-def _write_files(
-    index_dir: Path,
-    model: str,
-    corpus_hash: str,
-    documents: list[DocumentInfo],
-    units: list[Unit],
-    vectors: Vectors,
-    faiss_index: faiss.Index,
-    index_kind: str,
-) -> Manifest:
+def _write_error(index_dir: Path, error: OSError) -> IndexWriteError:
+    return IndexWriteError(f"cannot write the index to {index_dir}: {error.strerror or error}")
+
+
+def _write_files(index_dir: Path, contents: IndexContents) -> Manifest:
     """Write the data files, then commit them by replacing the manifest."""
+    documents, units, vectors = contents.documents, contents.units, contents.vectors
     files = {
         "documents": _write_content(
             index_dir,
@@ -183,15 +179,15 @@ def _write_files(
         ),
         "vectors": _write_content(index_dir, "vectors", ".npy", lambda f: np.save(f, vectors)),
         "faiss": _write_content(
-            index_dir, "faiss", ".index", lambda f: f.write(faiss.serialize_index(faiss_index).tobytes())
+            index_dir, "faiss", ".index", lambda f: f.write(faiss.serialize_index(contents.faiss_index).tobytes())
         ),
     }
     manifest = Manifest(
         format_version=FORMAT_VERSION,
-        model=model,
+        model=contents.model,
         dimension=int(vectors.shape[1]),
-        corpus_hash=corpus_hash,
-        index_kind=index_kind,
+        corpus_hash=contents.corpus_hash,
+        index_kind=contents.index_kind,
         documents=len(documents),
         sentences=len(units),
         passages=len(units),

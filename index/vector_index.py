@@ -43,7 +43,8 @@ def make_faiss_index(vectors: Vectors, kind: str) -> faiss.Index:
         index.hnsw.efConstruction = _HNSW_EF_CONSTRUCTION
         index.hnsw.efSearch = _HNSW_EF_SEARCH
     elif kind == IVF:
-        lists = max(1, int(4 * np.sqrt(len(vectors))))
+        # FAISS wants at least 39 training points per list.
+        lists = max(1, min(int(4 * np.sqrt(len(vectors))), len(vectors) // 39))
         quantizer = faiss.IndexFlatIP(dimension)
         index = faiss.IndexIVFFlat(quantizer, dimension, lists, faiss.METRIC_INNER_PRODUCT)
         # FAISS's k-means is seeded, so the same vectors give the same index.
