@@ -7,6 +7,7 @@ memory (the last answer, for follow-ups and ``/source``) lives in
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import html
@@ -56,6 +57,7 @@ COMMANDS = (
     BotCommand("source", "/source N: the whole paragraph of quote [N]"),
 )
 SORRY = "Sorry, something went wrong on my side. Please try again."
+TYPING_AFTER_SECONDS = 0.3
 
 
 class _AddressedToBot(filters.MessageFilter):
@@ -342,8 +344,13 @@ async def _send_answer(
     heading: str = "",
 ) -> None:
     services, memory = _services(context), _memory(context)
-    await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
-    answer = await services.answerer.answer(question, memory.last)
+    answering = asyncio.ensure_future(services.answerer.answer(question, memory.last))
+    # Telegram's flood limits count every request, and most answers take a few
+    # milliseconds: show "typing…" only when a person would notice the wait.
+    done, _ = await asyncio.wait({answering}, timeout=TYPING_AFTER_SECONDS)
+    if not done:
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    answer = await answering
     memory.last = answer
     text, keyboard = _render(answer, services)
     pieces = split_html(heading + text)

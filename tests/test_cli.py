@@ -53,7 +53,9 @@ def test_build_with_a_wrong_model_path(tiny_corpus: Path, tmp_path: Path, capsys
     assert_one_line_error(status, err, "/no/such/model", "does not exist")
 
 
-def test_build_into_an_unwritable_directory(tiny_corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_build_into_an_unwritable_directory(
+    tiny_corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     status, _, err = run_cli(["--corpus", str(tiny_corpus), "--index", str(blocker / "i"), "build"], capsys)

@@ -8,18 +8,20 @@ import numpy as np
 import pytest
 
 from index.build import build_index
+from index.embedder import Vectors
 from index.engine import Engine
 from index.store import read_index
 from index.vector_index import EXACT, HNSW, IVF, choose_index_kind, make_faiss_index, search
 from tests.conftest import FakeEmbedder
 
 
-def _unit_vectors(count: int, dimension: int = 32, seed: int = 7) -> np.ndarray:
+def _unit_vectors(count: int, dimension: int = 32, seed: int = 7) -> Vectors:
     """Clustered unit vectors, as sentence embeddings are (topics), not uniform noise."""
     rng = np.random.default_rng(seed)
     centres = rng.standard_normal((40, dimension))
     vectors = (centres[rng.integers(0, 40, count)] + 0.6 * rng.standard_normal((count, dimension))).astype(np.float32)
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    normalised: Vectors = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    return normalised
 
 
 def test_kind_follows_size() -> None:
@@ -31,7 +33,7 @@ def test_kind_follows_size() -> None:
 @pytest.mark.parametrize("kind", [HNSW, IVF])
 def test_approximate_index_finds_the_exact_neighbours(kind: str) -> None:
     vectors = _unit_vectors(3000)
-    queries = vectors[:50] + 0.05 * _unit_vectors(50, seed=8)
+    queries = (vectors[:50] + 0.05 * _unit_vectors(50, seed=8)).astype(np.float32)
     exact = make_faiss_index(vectors, EXACT)
     approximate = make_faiss_index(vectors, kind)
     _, truth = search(exact, queries, 10)

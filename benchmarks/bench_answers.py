@@ -1,0 +1,189 @@
+"""Answering benchmarks: warm latency, throughput one at a time and with many in flight, cold start.
+
+All figures use a fixed list of questions (``tests/qa/questions-*.jsonl``,
+in file order), so runs compare.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.batching import MicroBatcher
+from index.engine import Engine
+from index.types import Answer
+
+START_QUESTION = "why was Instagram blocked?"
+
+
+@dataclass
+class Timings:
+    """Per-answer latencies (ms) and the wall time of the answers they belong to."""
+
+    latencies_ms: list[float] = field(default_factory=list)
+    answers: int = 0
+    seconds: float = 0.0
+
+    def add(self, other: Timings) -> None:
+        """Fold ``other``'s answers into these."""
+        self.latencies_ms.extend(other.latencies_ms)
+        self.answers += other.answers
+        self.seconds += other.seconds
+
+    @property
+    def qps(self) -> float:
+        """Answers per second."""
+        return self.answers / self.seconds if self.seconds else 0.0
+
+
+def load_questions(qa_dir: Path) -> list[str]:
+    """The questions of every ``questions-*.jsonl`` in ``qa_dir``, in file order."""
+    questions = []
+    for path in sorted(qa_dir.glob("questions-*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                questions.append(str(json.loads(line)["q"]))
+    if not questions:
+        raise SystemExit(f"no questions in {qa_dir}/questions-*.jsonl")
+    return questions
+
+
+def percentiles(values_ms: Sequence[float]) -> dict[str, float]:
+    """Median, 95th percentile and maximum of ``values_ms``, rounded for reading."""
+    p50, p95 = np.percentile(np.asarray(values_ms), [50, 95])
+    return {"p50": round(float(p50), 2), "p95": round(float(p95), 2), "max": round(max(values_ms), 2)}
+
+
+def one_at_a_time(engine: Engine, questions: Sequence[str]) -> Timings:
+    """Answer ``questions`` sequentially with ``engine.answer``, timing each."""
+    timings = Timings()
+    started = time.perf_counter()
+    for question in questions:
+        before = time.perf_counter()
+        engine.answer(question)
+        timings.latencies_ms.append((time.perf_counter() - before) * 1000)
+    timings.seconds = time.perf_counter() - started
+    timings.answers = len(questions)
+    return timings
+
+
+def lone_through_batcher(batcher: MicroBatcher, questions: Sequence[str]) -> Timings:
+    """Answer ``questions`` one at a time through the batcher: a lone question's latency there."""
+    timings = Timings()
+    started = time.perf_counter()
+    for question in questions:
+        before = time.perf_counter()
+        batcher.submit(question).result()
+        timings.latencies_ms.append((time.perf_counter() - before) * 1000)
+    timings.seconds = time.perf_counter() - started
+    timings.answers = len(questions)
+    return timings
+
+
+def in_flight(batcher: MicroBatcher, questions: Sequence[str], concurrency: int, total: int) -> Timings:
+    """Answer ``total`` questions keeping ``concurrency`` of them submitted and unanswered."""
+    feed: Iterator[str] = itertools.cycle(questions)
+    submitted_at: dict[Future[Answer], float] = {}
+    timings = Timings()
+    started = time.perf_counter()
+    submitted = 0
+    while submitted < total or submitted_at:
+        while submitted < total and len(submitted_at) < concurrency:
+            submitted_at[batcher.submit(next(feed))] = time.perf_counter()
+            submitted += 1
+        done, _ = wait(submitted_at, return_when=FIRST_COMPLETED)
+        finished = time.perf_counter()
+        for future in done:
+            future.result()
+            timings.latencies_ms.append((finished - submitted_at.pop(future)) * 1000)
+    timings.seconds = time.perf_counter() - started
+    timings.answers = total
+    return timings
+
+
+def answer_benchmarks(engine: Engine, questions: Sequence[str], rounds: int, concurrency: int) -> dict[str, Any]:
+    """Latency and throughput, one at a time and ``concurrency`` in flight, interleaved round by round.
+
+    Interleaving keeps a drift in the machine's background load from favouring
+    either side of the ratio.
+    """
+    first_pass = one_at_a_time(engine, questions)  # the warm-up: fills the word-vector cache
+    sequential, batched, lone = Timings(), Timings(), Timings()
+    with MicroBatcher(engine) as batcher:
+        in_flight(batcher, questions, concurrency, concurrency)  # warm-up of the batch shapes
+        warm_batches = len(batcher.batch_sizes)
+        for _ in range(rounds):
+            sequential.add(one_at_a_time(engine, questions))
+            batched.add(in_flight(batcher, questions, concurrency, 2 * len(questions)))
+        batch_sizes = batcher.batch_sizes[warm_batches:]
+        lone = lone_through_batcher(batcher, questions)
+    latency = percentiles(sequential.latencies_ms)
+    return {
+        "answer_ms_p50": latency["p50"],
+        "answer_ms_p95": latency["p95"],
+        "throughput_qps_1": round(sequential.qps, 1),
+        f"throughput_qps_{concurrency}": round(batched.qps, 1),
+        f"throughput_ratio_{concurrency}": round(batched.qps / sequential.qps, 2),
+        "answer_details": {
+            "questions": len(questions),
+            "timed_answers_one_at_a_time": sequential.answers,
+            "timed_answers_in_flight": batched.answers,
+            "answer_ms_max": latency["max"],
+            "first_pass_ms": percentiles(first_pass.latencies_ms),
+            "lone_question_through_batcher_ms": percentiles(lone.latencies_ms),
+            f"in_flight_{concurrency}_latency_ms": percentiles(batched.latencies_ms),
+            f"in_flight_{concurrency}_mean_batch": round(float(np.mean(batch_sizes)), 1),
+            f"in_flight_{concurrency}_batches": len(batch_sizes),
+        },
+    }
+
+
+@dataclass(frozen=True)
+class ProcessRun:
+    """One child process: wall time, peak resident memory, exit status."""
+
+    seconds: float
+    peak_rss_mb: float
+    returncode: int
+
+
+def run_process(command: Sequence[str], cwd: Path) -> ProcessRun:
+    """Run ``command`` to completion; its own peak RSS comes from ``wait4``'s resource usage."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    errors = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    process.stderr.close()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}): {errors.decode(errors='replace')}")
+    # ru_maxrss is in KiB on Linux.
+    return ProcessRun(seconds, usage.ru_maxrss / 1024, process.returncode)
+
+
+def start_to_first_answer(repo: Path, runs: int) -> dict[str, Any]:
+    """Wall time and peak RSS of fresh ``python -m index ask`` processes."""
+    command = [sys.executable, "-m", "index", "ask", START_QUESTION]
+    results = [run_process(command, repo) for _ in range(runs)]
+    return {
+        "start_to_first_answer_s": round(float(np.median([r.seconds for r in results])), 2),
+        "peak_rss_mb": round(max(r.peak_rss_mb for r in results), 1),
+        "start_details": {
+            "command": f"python -m index ask {START_QUESTION!r}",
+            "runs_s": [round(r.seconds, 2) for r in results],
+            "peak_rss_mb_runs": [round(r.peak_rss_mb, 1) for r in results],
+        },
+    }
