@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from telegram.constants import MessageLimit
 
-from index.engine import citation_groups
+from index.engine import citation_groups, citation_place
 from index.types import Answer, Citation, DocumentInfo
 
 MAX_MESSAGE = int(MessageLimit.MAX_TEXT_LENGTH)
@@ -80,10 +80,11 @@ def _format_quote(quote: Quote, documents: Mapping[str, DocumentInfo], expand: b
         first, last = context_span(quote, document)
         sentences = [c.text for c in quote.citations]
         body = "\n\n".join(highlight(document.paragraphs[p - 1], sentences) for p in range(first, last + 1))
+        where = f"¶{first}" if first == last else f"¶{first}–{last}"
     else:
         body = html.escape(quote.text)
-    where = str(first) if first == last else f"{first}–{last}"
-    return f"<b>[{quote.number}]</b> <i>¶{where}</i>\n<blockquote>{body}</blockquote>"
+        where = citation_place(quote.citations)
+    return f"<b>[{quote.number}]</b> <i>{where}</i>\n<blockquote>{body}</blockquote>"
 
 
 def context_span(quote: Quote, document: DocumentInfo) -> tuple[int, int]:

@@ -216,7 +216,10 @@ def citation_place(group: Sequence[Citation]) -> str:
     """Where a group of citations stands, e.g. ``paragraph 11, sentence 1``."""
     first, last = group[0], group[-1]
     if first.paragraph != last.paragraph:
-        return f"paragraphs {first.paragraph}–{last.paragraph}"
+        return (
+            f"paragraph {first.paragraph}, sentence {first.sentence} to "
+            f"paragraph {last.paragraph}, sentence {last.sentence}"
+        )
     if first.sentence != last.sentence:
         return f"paragraph {first.paragraph}, sentences {first.sentence}–{last.sentence}"
     return f"paragraph {first.paragraph}, sentence {first.sentence}"

@@ -52,7 +52,7 @@ async def test_question_gets_numbered_quotes_and_the_article(bot: RunningBot, te
     reply = calls[0]
     assert reply.params["parse_mode"] == "HTML"
     assert reply.text == (
-        "<b>[1]</b> <i>¶1</i>\n"
+        "<b>[1]</b> <i>paragraph 1, sentence 1</i>\n"
         "<blockquote>Acme Corp said on Monday that it would close its London office.</blockquote>\n\n"
         "— <i>Acme &lt;closes&gt; London office &amp; more</i>, The Test Times"
     )
@@ -270,7 +270,7 @@ async def test_answer_over_4096_characters_is_split_into_valid_pieces(bot: Runni
     assert len(pieces[-1].buttons) == 12
     whole = " ".join(parse_telegram_html(p.text) for p in pieces)
     for n in range(1, 13):
-        assert f"[{n}] ¶4" in whole and f"this sentence {n};" in whole
+        assert f"[{n}] paragraph 4, sentence " in whole and f"this sentence {n};" in whole
 
 
 async def test_burst_from_one_user_gets_one_slow_down_line(telegram: FakeTelegram, engine: FakeEngine) -> None:

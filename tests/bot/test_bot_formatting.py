@@ -50,7 +50,7 @@ def _plain(text: str) -> str:
 def test_answer_quotes_numbers_and_credits_the_article() -> None:
     answer = FakeEngine().answer("Which office will Acme close?")
     text = format_answer(answer, DOCUMENTS)
-    assert text.startswith("<b>[1]</b> <i>¶1</i>\n<blockquote>Acme Corp said on Monday")
+    assert text.startswith("<b>[1]</b> <i>paragraph 1, sentence 1</i>\n<blockquote>Acme Corp said on Monday")
     assert text.count("<blockquote>") == 1
     assert text.endswith("— <i>Acme &lt;closes&gt; London office &amp; more</i>, The Test Times")
     parse_telegram_html(text)
