@@ -82,8 +82,9 @@ class Retriever:
         self._vectors = vectors
         self._faiss = faiss_index
         self.lexical = lexical
-        self.sentence_words = WordVectorCache(embedder, [u.text for u in units])
-        self.passage_words = WordVectorCache(embedder, [u.passage for u in units])
+        # Bounded: a sentence's word vectors take ~40 KB, a passage's ~120 KB.
+        self.sentence_words = WordVectorCache(embedder, [u.text for u in units], max_entries=8192)
+        self.passage_words = WordVectorCache(embedder, [u.passage for u in units], max_entries=2048)
 
     def passage_text(self, unit: int) -> str:
         """The passage (sentence with neighbours) of sentence ``unit``."""

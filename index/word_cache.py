@@ -17,7 +17,7 @@ from index.embedder import Embedder, WordVectors
 class WordVectorCache:
     """Word vectors of a fixed list of texts, by position, computed lazily."""
 
-    def __init__(self, embedder: Embedder, texts: Sequence[str], max_entries: int = 50_000) -> None:
+    def __init__(self, embedder: Embedder, texts: Sequence[str], max_entries: int) -> None:
         self._embedder = embedder
         self._texts = texts
         self._max_entries = max_entries
