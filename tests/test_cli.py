@@ -111,12 +111,30 @@ def _cli(*args: str, stdin: str = "", index_dir: Path) -> subprocess.CompletedPr
     )
 
 
-def test_help_does_not_load_the_model() -> None:
+@pytest.mark.parametrize(
+    ("command", "environment", "status"),
+    [
+        (["index", "--help"], {}, 0),
+        (["bot", "--help"], {}, 0),
+        (["bot"], {"TELEGRAM_BOT_TOKEN": "not-a-token"}, 2),
+        (["bot"], {"TELEGRAM_BOT_TOKEN": "", "BOT_MODE": "carrier-pigeon"}, 2),
+    ],
+)
+def test_help_and_settings_errors_do_not_import_torch(
+    command: list[str], environment: dict[str, str], status: int, tmp_path: Path
+) -> None:
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "index", "--help"], capture_output=True, text=True, check=True
+        [sys.executable, "-X", "importtime", "-m", *command],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,  # no .env here
+        env={**os.environ, "PYTHONPATH": str(REPO), **environment},
+        check=False,
+        timeout=60,
     )
-    assert "build" in result.stdout and "ask" in result.stdout
-    assert "torch" not in result.stderr and "sentence_transformers" not in result.stderr
+    assert result.returncode == status, result.stderr[-500:]
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "import time:" in line}
+    assert "torch" not in imported and "sentence_transformers" not in imported
 
 
 def test_build_prints_what_it_did(tmp_path: Path) -> None:
