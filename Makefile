@@ -33,8 +33,10 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(VENV)/bin/pytest
 
-bench: index
-	$(PY) benchmarks/run.py
+# Prints one JSON object on stdout (progress on stderr); about ten minutes.
+bench: $(STAMP)
+	@$(PY) -m index build --if-needed >&2
+	@$(PY) benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -8,7 +8,8 @@ search's top rows that the approximate index also returns.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,14 +23,21 @@ from index.vector_index import EXACT, HNSW, IVF, make_faiss_index, search
 CANDIDATES = Weights().candidates
 HNSW_EF_SEARCH = (16, 32, 64, 128, 256)
 IVF_NPROBE = (1, 4, 8, 16, 32, 64)
+# Queries timed per corpus size in the exact-search scaling.
+SCALING_QUERIES = 64
 
 
 @dataclass(frozen=True)
 class Queries:
-    """Query vectors and the name of the set each belongs to."""
+    """Query vectors and the name of the set each belongs to; the first set is the headline one."""
 
     vectors: Vectors
     sets: tuple[str, ...]
+
+    @property
+    def primary(self) -> str:
+        """The set whose recall is the headline figure."""
+        return self.sets[0]
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,17 @@ class SearchRun:
 
     ids: np.ndarray
     seconds: list[float]
+
+
+@contextmanager
+def faiss_threads(threads: int) -> Iterator[None]:
+    """Run the block with FAISS's OpenMP pool at ``threads`` (torch's own pool is separate)."""
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(threads)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
 
 
 def timed_searches(index: faiss.Index, queries: Vectors, k: int) -> SearchRun:
@@ -85,50 +104,80 @@ def _built(vectors: Vectors, kind: str) -> tuple[faiss.Index, float]:
     return index, time.perf_counter() - started
 
 
+@dataclass(frozen=True)
+class Sweep:
+    """One approximate index: how long it took to build, its sweep rows and its row at the engine's setting."""
+
+    index: faiss.Index
+    build_s: float
+    rows: list[dict[str, Any]]
+    default: dict[str, Any]
+
+
+def sweep(vectors: Vectors, kind: str, param: str, values: Sequence[int], truth: np.ndarray, queries: Queries) -> Sweep:
+    """Build ``kind`` as the engine does, then measure it at each search-time ``values`` and at its default."""
+    index, build_s = _built(vectors, kind)
+    default = _current_param(index)
+    rows = []
+    for value in values:
+        _set_param(index, value)
+        rows.append(_row(kind, param, value, timed_searches(index, queries.vectors, CANDIDATES), truth, queries))
+    _set_param(index, default)
+    default_row = _row(kind, param, default, timed_searches(index, queries.vectors, CANDIDATES), truth, queries)
+    return Sweep(index, round(build_s, 2), rows, default_row)
+
+
 def ann_benchmarks(vectors: Vectors, queries: Queries, default_kind: str) -> dict[str, Any]:
     """Recall and speed of HNSW and IVF (parameter sweeps) against exact search on ``vectors``."""
     exact, exact_build_s = _built(vectors, EXACT)
     exact_run = timed_searches(exact, queries.vectors, CANDIDATES)
-    truth = exact_run.ids
-    sweep: list[dict[str, Any]] = []
-    build_s = {EXACT: round(exact_build_s, 2)}
-    defaults: dict[str, dict[str, Any]] = {}
-    for kind, param, values in ((HNSW, "ef_search", HNSW_EF_SEARCH), (IVF, "nprobe", IVF_NPROBE)):
-        index, seconds = _built(vectors, kind)
-        build_s[kind] = round(seconds, 2)
-        default = _current_param(index, kind)
-        for value in values:
-            _set_param(index, kind, value)
-            sweep.append(_row(kind, param, value, timed_searches(index, queries.vectors, CANDIDATES), truth, queries))
-        _set_param(index, kind, default)
-        defaults[kind] = _row(kind, param, default, timed_searches(index, queries.vectors, CANDIDATES), truth, queries)
-    headline = defaults[default_kind]
+    sweeps = {
+        HNSW: sweep(vectors, HNSW, "ef_search", HNSW_EF_SEARCH, exact_run.ids, queries),
+        IVF: sweep(vectors, IVF, "nprobe", IVF_NPROBE, exact_run.ids, queries),
+    }
+    with faiss_threads(1):
+        one_thread = {
+            kind: median_ms(timed_searches(index, queries.vectors, CANDIDATES).seconds)
+            for kind, index in ((EXACT, exact), *((k, s.index) for k, s in sweeps.items()))
+        }
+    headline = sweeps[default_kind].default
     return {
-        "ann_recall_at_10": headline["recall_at_10"],
+        "ann_recall_at_10": headline[f"recall_at_10_{queries.primary}"],
+        "ann_recall_at_10_all_queries": headline["recall_at_10"],
         "ann_query_ms": headline["query_ms_p50"],
         "exact_query_ms": median_ms(exact_run.seconds),
+        "exact_query_ms_faiss_1_thread": one_thread[EXACT],
         "ann_details": {
             "vectors": len(vectors),
             "queries": {name: queries.sets.count(name) for name in dict.fromkeys(queries.sets)},
             "k_searched": CANDIDATES,
-            "headline_kind": default_kind,
-            "engine_defaults": defaults,
-            "faiss_build_s": build_s,
+            "headline": f"{default_kind} at the engine's settings, recall on the {queries.primary} queries",
+            "engine_defaults": {kind: s.default for kind, s in sweeps.items()},
+            "faiss_build_s": {EXACT: round(exact_build_s, 2), **{kind: s.build_s for kind, s in sweeps.items()}},
             "faiss_omp_threads": faiss.omp_get_max_threads(),
-            "sweep": sweep,
+            "query_ms_p50_faiss_1_thread": one_thread,
+            "sweep": [row for s in sweeps.values() for row in s.rows],
         },
     }
 
 
-def _current_param(index: faiss.Index, kind: str) -> int:
-    return int(index.hnsw.efSearch if kind == HNSW else index.nprobe)
+def _current_param(index: faiss.Index) -> int:
+    """The search-time knob of an HNSW (``efSearch``) or IVF (``nprobe``) index."""
+    if isinstance(index, faiss.IndexHNSW):
+        return int(index.hnsw.efSearch)
+    if isinstance(index, faiss.IndexIVF):
+        return int(index.nprobe)
+    raise TypeError(f"no search parameter on {type(index).__name__}")
 
 
-def _set_param(index: faiss.Index, kind: str, value: int) -> None:
-    if kind == HNSW:
+def _set_param(index: faiss.Index, value: int) -> None:
+    """Set the search-time knob that ``_current_param`` reads."""
+    if isinstance(index, faiss.IndexHNSW):
         index.hnsw.efSearch = value
-    else:
+    elif isinstance(index, faiss.IndexIVF):
         index.nprobe = value
+    else:
+        raise TypeError(f"no search parameter on {type(index).__name__}")
 
 
 def scaled(vectors: Vectors, rows: int, rng: np.random.Generator) -> Vectors:
@@ -140,19 +189,33 @@ def scaled(vectors: Vectors, rows: int, rng: np.random.Generator) -> Vectors:
 
 
 def exact_scaling(vectors: Vectors, queries: Vectors, sizes: Sequence[int], seed: int) -> dict[str, Any]:
-    """Exact search time per query at corpus ``sizes``: one query at a time, and 64 in one call."""
+    """Exact search milliseconds per query at corpus ``sizes``.
+
+    One query at a time with FAISS's default threads and with one thread, and
+    64 queries in one call (what a micro-batch could do).
+    """
     rng = np.random.default_rng(seed)
-    batch = queries[:64]
-    one_ms: dict[str, float] = {}
-    batch_ms: dict[str, float] = {}
+    queries = queries[:: max(1, len(queries) // SCALING_QUERIES)][:SCALING_QUERIES]
+    figures: dict[str, dict[str, float]] = {"default_threads": {}, "faiss_1_thread": {}, "batch_of_64": {}}
     for size in sizes:
         index = make_faiss_index(scaled(vectors, size, rng), EXACT)
-        one_ms[str(size)] = median_ms(timed_searches(index, queries, CANDIDATES).seconds)
-        seconds = []
-        for _ in range(5):
-            started = time.perf_counter()
-            search(index, batch, CANDIDATES)
-            seconds.append((time.perf_counter() - started) / len(batch))
-        batch_ms[str(size)] = median_ms(seconds)
+        figures["default_threads"][str(size)] = median_ms(timed_searches(index, queries, CANDIDATES).seconds)
+        with faiss_threads(1):
+            figures["faiss_1_thread"][str(size)] = median_ms(timed_searches(index, queries, CANDIDATES).seconds)
+        figures["batch_of_64"][str(size)] = _batch_ms(index, queries[:64])
         del index
-    return {"exact_query_ms_by_size": one_ms, "exact_query_ms_by_size_batch_of_64": batch_ms}
+    return {
+        "exact_query_ms_by_size": figures["default_threads"],
+        "exact_query_ms_by_size_faiss_1_thread": figures["faiss_1_thread"],
+        "exact_query_ms_by_size_batch_of_64": figures["batch_of_64"],
+    }
+
+
+def _batch_ms(index: faiss.Index, batch: Vectors, repeats: int = 5) -> float:
+    """Median milliseconds per query when ``batch`` is searched in one call."""
+    seconds = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        search(index, batch, CANDIDATES)
+        seconds.append((time.perf_counter() - started) / len(batch))
+    return median_ms(seconds)

@@ -2,6 +2,13 @@
 
 All figures use a fixed list of questions (``tests/qa/questions-*.jsonl``,
 in file order), so runs compare.
+
+Only one live thread at a time runs the model, as in the bot (where only the
+batcher's worker thread does). torch's OpenMP runtime gives every thread that
+runs a parallel region its own pool; while two such threads are alive on this
+2-core machine it stops spinning at barriers and every inference runs about
+twice as slow. So model work runs on short-lived threads (``isolated``) and
+each batched round gets a fresh ``MicroBatcher``, whose worker exits on close.
 """
 
 from __future__ import annotations
@@ -12,11 +19,11 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -25,6 +32,14 @@ from index.engine import Engine
 from index.types import Answer
 
 START_QUESTION = "why was Instagram blocked?"
+
+T = TypeVar("T")
+
+
+def isolated(work: Callable[[], T]) -> T:
+    """Run ``work`` on a new thread and wait for it; the thread's OpenMP pool ends with it."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bench-model") as pool:
+        return pool.submit(work).result()
 
 
 @dataclass
@@ -115,18 +130,20 @@ def in_flight(batcher: MicroBatcher, questions: Sequence[str], concurrency: int,
 def answer_benchmarks(engine: Engine, questions: Sequence[str], rounds: int, concurrency: int) -> dict[str, Any]:
     """Latency and throughput, one at a time and ``concurrency`` in flight, interleaved round by round.
 
-    Interleaving keeps a drift in the machine's background load from favouring
-    either side of the ratio.
+    Call from a thread that never ran the model. Interleaving keeps a drift in
+    the machine's background load from favouring either side of the ratio.
     """
-    first_pass = one_at_a_time(engine, questions)  # the warm-up: fills the word-vector cache
-    sequential, batched, lone = Timings(), Timings(), Timings()
+    first_pass = isolated(lambda: one_at_a_time(engine, questions))  # the warm-up: fills the word-vector cache
     with MicroBatcher(engine) as batcher:
         in_flight(batcher, questions, concurrency, concurrency)  # warm-up of the batch shapes
-        warm_batches = len(batcher.batch_sizes)
-        for _ in range(rounds):
-            sequential.add(one_at_a_time(engine, questions))
+    sequential, batched = Timings(), Timings()
+    batch_sizes: list[int] = []
+    for _ in range(rounds):
+        sequential.add(isolated(lambda: one_at_a_time(engine, questions)))
+        with MicroBatcher(engine) as batcher:
             batched.add(in_flight(batcher, questions, concurrency, 2 * len(questions)))
-        batch_sizes = batcher.batch_sizes[warm_batches:]
+        batch_sizes.extend(batcher.batch_sizes)
+    with MicroBatcher(engine) as batcher:
         lone = lone_through_batcher(batcher, questions)
     latency = percentiles(sequential.latencies_ms)
     return {

@@ -171,7 +171,7 @@ class ArticleGenerator:
 
 def _substitute(template: str, cast: dict[str, str], rng: random.Random) -> str:
     """Replace every cast name, weekday, month and number of ``template`` in one pass."""
-    replacements: dict[str, Callable[[], str]] = {name: (lambda value=value: value) for name, value in cast.items()}
+    replacements: dict[str, Callable[[], str]] = {name: _constant(value) for name, value in cast.items()}
     replacements.update({day: lambda: rng.choice(WEEKDAYS) for day in WEEKDAYS})
     replacements.update({month: lambda: rng.choice(MONTHS) for month in MONTHS})
     pattern = _names_pattern(tuple(replacements))
@@ -183,6 +183,10 @@ def _number(match: re.Match[str], rng: random.Random) -> str:
     """A fresh number for ``match``: a day of the month after a month name, else 2 to 99."""
     month = match.group(1)
     return f"{month} {rng.randint(1, 28)}" if month else str(rng.randint(2, 99))
+
+
+def _constant(value: str) -> Callable[[], str]:
+    return lambda: value
 
 
 _PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}

@@ -96,7 +96,7 @@ async def _post_init(application: BotApplication) -> None:
     """Registers the command menu and starts the answer batcher inside the running loop."""
     await application.bot.set_my_commands(COMMANDS)
     services: Services = application.bot_data["services"]
-    services.batcher = AnswerBatcher(services.engine, max_wait_ms=3.0, max_batch=64)
+    services.batcher = AnswerBatcher(services.engine)
     logger.info(
         "Answering questions about %d article(s) as @%s (%s mode)",
         len(services.documents),

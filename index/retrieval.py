@@ -98,7 +98,11 @@ class Retriever:
         self, queries: Sequence[Query], vectors: Vectors, query_words: Sequence[WordVectors], weights: Weights
     ) -> list[list[Evidence]]:
         """For each query, its best sentences with their evidence, best first."""
-        shortlists = [self._first_stage(q, v, weights) for q, v in zip(queries, vectors, strict=True)]
+        if not queries:
+            return []
+        # One FAISS call for the whole micro-batch is far cheaper than one per query.
+        _, rows = search(self._faiss, vectors, weights.candidates)
+        shortlists = [self._first_stage(q, v, r, weights) for q, v, r in zip(queries, vectors, rows, strict=True)]
         needed = {int(i) for ids, _ in shortlists for i in ids}
         # A sentence that leans on the one before it is read together with it.
         needed |= {i - 1 for i in needed if self._units[i].depends_on_previous}
@@ -108,12 +112,13 @@ class Retriever:
             for shortlist, qw in zip(shortlists, query_words, strict=True)
         ]
 
-    def _first_stage(self, query: Query, vector: Vectors, weights: Weights) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    def _first_stage(
+        self, query: Query, vector: Vectors, rows: np.ndarray, weights: Weights
+    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         size = len(self._units)
         bm25 = self.lexical.scores(query.terms)
-        _, rows = search(self._faiss, vector[None, :], weights.candidates)
         # Rows past ``size`` are passage vectors; both kinds point at a sentence.
-        candidates = {int(r) % size for r in rows[0] if r >= 0}
+        candidates = {int(r) % size for r in rows if r >= 0}
         lexical_hits = np.flatnonzero(bm25)
         candidates.update(int(i) for i in lexical_hits[np.argsort(-bm25[lexical_hits])][: weights.candidates])
         ids = np.fromiter(sorted(candidates), dtype=np.int64)
