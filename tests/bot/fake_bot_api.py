@@ -355,29 +355,24 @@ class FakeTelegram:
     async def _api_sendmessage(self, params: dict[str, Any]) -> Any:
         self._check_text(params)
         self._check_markup(params)
-        message: dict[str, Any] = {
-            "message_id": self._message_id(),
-            "date": int(time.time()),
-            "chat": self._chat(params["chat_id"]),
-            "from": BOT_USER,
-            "text": self._shown_text(params),
-        }
-        if params.get("reply_markup"):
-            message["reply_markup"] = params["reply_markup"]
-        return message
+        return self._bot_message(params, self._message_id())
 
     async def _api_editmessagetext(self, params: dict[str, Any]) -> Any:
         self._check_text(params)
         self._check_markup(params)
         if params.get("inline_message_id"):
             return True
+        return self._bot_message(params, int(params["message_id"]), edit_date=int(time.time()))
+
+    def _bot_message(self, params: dict[str, Any], message_id: int, **extra: Any) -> dict[str, Any]:
+        """The Message object Telegram returns for what the bot sent or edited."""
         message: dict[str, Any] = {
-            "message_id": int(params["message_id"]),
+            "message_id": message_id,
             "date": int(time.time()),
-            "edit_date": int(time.time()),
             "chat": self._chat(params["chat_id"]),
             "from": BOT_USER,
             "text": self._shown_text(params),
+            **extra,
         }
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
