@@ -38,11 +38,6 @@ class Citation:
     score: float
     context: bool = False
 
-    @property
-    def ref(self) -> str:
-        """A short human-readable reference, e.g. ``¶11 s1``."""
-        return f"¶{self.paragraph} s{self.sentence}"
-
 
 @dataclass(frozen=True)
 class Answer:
