@@ -33,7 +33,8 @@ _ASKS_PROCEDURE = re.compile(r"\bhow (do|can|should|could|would) (i|we|u)\b|\bho
 _FRAMING = frozenset(
     "many much long kind type sort name names happen happened happening get got make made ok okay lol "
     "wait actually just really like still now today anyway also exactly basically going gonna thing "
-    "things anything something stuff so um hey yeah else one two three".split()
+    "things anything something stuff so um uh hmm hey hi hello yo yeah yep nah bro dude pls please "
+    "else one two three".split()
 )
 
 

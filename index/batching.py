@@ -109,9 +109,14 @@ class MicroBatcher:
         self.batch_sizes.append(len(batch))
         try:
             answers = self._engine.answer_many([(r.question, r.previous) for r in batch])
-        except BaseException as error:
+        except Exception as error:
+            if len(batch) == 1:
+                batch[0].future.set_exception(error)
+                return
+            # One bad question must not cost the others their answers: retry
+            # them one by one, so only the culprit fails.
             for request in batch:
-                request.future.set_exception(error)
+                self._answer([request])
             return
         for request, answer in zip(batch, answers, strict=True):
             request.future.set_result(answer)

@@ -18,7 +18,9 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from index.errors import EngineError
+from pydantic import ValidationError
+
+from index.errors import BUILD_COMMAND, EngineError
 from index.types import Answer
 
 if TYPE_CHECKING:
@@ -35,10 +37,28 @@ def main(argv: list[str] | None = None) -> int:
         settings = _settings(args)
         return int(args.command(args, settings))
     except EngineError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {_with_flags(str(error), args)}", file=sys.stderr)
+        return EXIT_ERROR
+    except ValidationError as error:
+        print(f"error: {_settings_problem(error)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+
+
+def _with_flags(message: str, args: argparse.Namespace) -> str:
+    """Name the build command with the same --corpus/--index/--model flags as this one."""
+    flags = [f"--{name} {value}" for name in ("corpus", "index", "model") if (value := getattr(args, name))]
+    if not flags:
+        return message
+    return message.replace(BUILD_COMMAND, f"python -m index {' '.join(flags)} build")
+
+
+def _settings_problem(error: ValidationError) -> str:
+    """One line naming the first bad setting, as its environment variable."""
+    first = error.errors()[0]
+    name = "_".join(str(part) for part in first["loc"]).upper()
+    return f"setting {name} is invalid: {first['msg']} (got {first.get('input')!r})"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -130,7 +150,8 @@ def _ask(args: argparse.Namespace, settings: EngineSettings) -> int:
 
     with MicroBatcher(engine) as batcher:
         for answer in _answer_stream(sys.stdin, batcher.submit):
-            print(_as_json(answer) if args.json else answer.answer, flush=True)
+            # Plain answers span several lines: a blank line keeps them apart.
+            print(_as_json(answer) if args.json else answer.answer + "\n", flush=True)
     return 0
 
 
@@ -151,7 +172,16 @@ def _answer_stream(lines: TextIO, submit: Callable[[str, Answer | None], Future[
 
     threading.Thread(target=read, name="stdin-reader", daemon=True).start()
     while (future := pending.get()) is not None:
-        yield future.result()
+        try:
+            yield future.result()
+        except Exception as error:
+            # Keep one answer per line, in order, whatever befell this one.
+            yield Answer(
+                question=getattr(error, "question", ""),
+                abstained=True,
+                answer="Sorry, this question could not be answered.",
+                reason=f"error: {error}",
+            )
 
 
 def _as_json(answer: Answer) -> str:

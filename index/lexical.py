@@ -89,7 +89,8 @@ class LexicalIndex:
             if not folded:
                 continue
             word = folded[0]
-            if self.knows(word) or (len(word) >= _OPENING and word[:_OPENING] in self._openings):
+            # A stop word is no name, even shouted ("WHO IS MOSSERI").
+            if word in _STOPWORDS or self.knows(word) or (len(word) >= _OPENING and word[:_OPENING] in self._openings):
                 continue
             unknown.append(name)
         return unknown

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.embedder import DEFAULT_MODEL
-from index.vector_index import DEFAULT_APPROXIMATE_FROM, HNSW
+from index.vector_index import DEFAULT_APPROXIMATE_FROM
 
 
 class EngineSettings(BaseSettings):
@@ -21,4 +22,4 @@ class EngineSettings(BaseSettings):
     embedding_model: str = DEFAULT_MODEL
     # Exact FAISS search below this many vectors, an approximate index from it on.
     approximate_index_from: int = DEFAULT_APPROXIMATE_FROM
-    approximate_index_kind: str = HNSW
+    approximate_index_kind: Literal["hnsw", "ivf"] = "hnsw"

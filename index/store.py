@@ -73,6 +73,8 @@ def read_manifest(index_dir: Path) -> Manifest:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         manifest = Manifest(**data)
+        if not (isinstance(manifest.files, dict) and isinstance(manifest.checksums, dict)):
+            raise TypeError("files and checksums must be objects")
     except (OSError, ValueError, TypeError) as error:
         raise IndexCorruptError(
             f"index manifest {path} is unreadable ({error}); rebuild it with: {BUILD_COMMAND}"

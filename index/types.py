@@ -27,7 +27,9 @@ class Citation:
     ``paragraph`` and ``sentence`` are 1-based; ``sentence`` counts within the
     paragraph. ``text`` is the sentence exactly as in the article. ``context``
     is true for a sentence brought in only because a cited sentence depends on
-    it (e.g. the antecedent of "This caused ...").
+    it (e.g. the antecedent of "This caused ..."); such citations come after
+    all the ranked ones, and ``context_for`` is the (0-based) position in the
+    answer's citations of the sentence they support.
     """
 
     document: str
@@ -37,6 +39,7 @@ class Citation:
     text: str
     score: float
     context: bool = False
+    context_for: int | None = None
 
 
 @dataclass(frozen=True)

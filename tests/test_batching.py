@@ -55,19 +55,21 @@ def test_batch_size_is_capped() -> None:
     assert [len(b) for b in engine.batches] == [1, 4, 4, 4]
 
 
-def test_an_engine_failure_reaches_every_caller_in_the_batch_and_the_worker_survives() -> None:
+def test_a_failing_question_fails_alone_and_the_worker_survives() -> None:
     gate = threading.Event()
     engine = RecordingEngine(gate)
     with MicroBatcher(engine, max_wait_ms=1) as batcher:
         blocker = batcher.submit("hold")
         assert engine.busy.wait(timeout=10)
-        doomed = [batcher.submit("boom"), batcher.submit("with boom")]
+        batch = [batcher.submit("fine"), batcher.submit("boom"), batcher.submit("also fine")]
         gate.set()
         blocker.result(timeout=10)
-        for future in doomed:
-            with pytest.raises(RuntimeError, match="engine failed"):
-                future.result(timeout=10)
+        assert batch[0].result(timeout=10).answer == "FINE"
+        with pytest.raises(RuntimeError, match="engine failed"):
+            batch[1].result(timeout=10)
+        assert batch[2].result(timeout=10).answer == "ALSO FINE"
         assert batcher.submit("after").result(timeout=10).answer == "AFTER"
+    assert engine.batches[1] == ["fine", "boom", "also fine"]  # tried together first
 
 
 def test_closed_batcher_refuses_work() -> None:

@@ -64,7 +64,7 @@ def test_build_into_an_unwritable_directory(
 
 def test_ask_without_an_index(tiny_corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = run_cli(["--corpus", str(tiny_corpus), "--index", str(tmp_path / "i"), "ask", "hi?"], capsys)
-    assert_one_line_error(status, err, "no index", "python -m index build")
+    assert_one_line_error(status, err, "no index", "build it with: python -m index --corpus")
 
 
 def _built(tiny_corpus: Path, tmp_path: Path) -> Path:
@@ -79,7 +79,7 @@ def test_ask_with_a_corrupt_index(tiny_corpus: Path, tmp_path: Path, capsys: pyt
     faiss_file.write_bytes(faiss_file.read_bytes()[:20])
     args = ["--corpus", str(tiny_corpus), "--index", str(index_dir), "--model", "fake-embedder", "ask", "Who?"]
     status, _, err = run_cli(args, capsys)
-    assert_one_line_error(status, err, "damaged", "python -m index build")
+    assert_one_line_error(status, err, "damaged", "rebuild it with: python -m index --corpus")
 
 
 def test_ask_with_a_stale_index(tiny_corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -87,7 +87,7 @@ def test_ask_with_a_stale_index(tiny_corpus: Path, tmp_path: Path, capsys: pytes
     (tiny_corpus / "ferry.txt").write_text(TINY_ARTICLE.replace("Monday", "Tuesday"), encoding="utf-8")
     args = ["--corpus", str(tiny_corpus), "--index", str(index_dir), "--model", "fake-embedder", "ask", "When?"]
     status, _, err = run_cli(args, capsys)
-    assert_one_line_error(status, err, "another version", "python -m index build")
+    assert_one_line_error(status, err, "another version", "rebuild it with: python -m index --corpus")
 
 
 def test_eval_with_a_broken_question_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -184,3 +184,49 @@ def test_eval_prints_the_table(real_index: Path) -> None:
     assert "hit@1  hit@3   MRR" in result.stdout
     assert "abstention on unanswerable questions:" in result.stdout
     assert "false abstention on answerable ones:" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("APPROXIMATE_INDEX_FROM", "abc"), ("APPROXIMATE_INDEX_KIND", "annoy")]
+)
+def test_a_bad_setting_is_one_line(
+    name: str, value: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(name, value)
+    status, _, err = run_cli(["--index", str(tmp_path / "i"), "ask", "hi?"], capsys)
+    assert_one_line_error(status, err, name, repr(value))
+
+
+def test_fix_command_repeats_the_flags(tiny_corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--corpus", str(tiny_corpus), "--index", str(tmp_path / "i"), "ask", "hi?"]
+    status, _, err = run_cli(args, capsys)
+    assert_one_line_error(status, err, f"python -m index --corpus {tiny_corpus} --index {tmp_path / 'i'} build")
+
+
+def test_manifest_with_wrong_field_types(tiny_corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    index_dir = _built(tiny_corpus, tmp_path)
+    manifest = json.loads((index_dir / "manifest.json").read_text())
+    manifest["files"] = "not a mapping"
+    (index_dir / "manifest.json").write_text(json.dumps(manifest))
+    args = ["--corpus", str(tiny_corpus), "--index", str(index_dir), "--model", "fake-embedder", "ask", "Who?"]
+    status, _, err = run_cli(args, capsys)
+    assert_one_line_error(status, err, "unreadable")
+
+
+def test_undecodable_input_costs_no_other_line_its_answer(real_index: Path) -> None:
+    env = {**os.environ, "CORPUS_DIR": str(CORPUS), "INDEX_DIR": str(real_index)}
+    result = subprocess.run(
+        [sys.executable, "-m", "index", "ask", "--json", "-"],
+        input=b"who is mosseri\n\xff\xfe not utf-8\nSmart Voting\n",
+        capture_output=True,
+        cwd=REPO,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-500:]
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 3
+    assert "Mosseri" in rows[0]["citations"][0]["text"]
+    assert rows[1]["abstained"]
+    assert "Smart Voting" in rows[2]["citations"][0]["text"]

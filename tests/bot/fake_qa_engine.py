@@ -107,7 +107,7 @@ class FakeEngine:
             )
         citations: list[Citation] = [self._cite(p, s)]
         if self._sentences_of(p)[s - 1].startswith(("This ", "She ")) and s > 1:
-            citations.append(self._cite(p, s - 1, context=True))
+            citations.append(self._cite(p, s - 1, context_for=0))
         return Answer(question, False, " ".join(c.text for c in citations), tuple(citations), query=query)
 
     def answer_many(self, items: Sequence[tuple[str, Answer | None]]) -> list[Answer]:
@@ -117,13 +117,14 @@ class FakeEngine:
     def _sentences_of(self, paragraph: int) -> tuple[str, ...]:
         return PARAGRAPHS[paragraph - 1]
 
-    def _cite(self, paragraph: int, sentence: int, *, context: bool = False) -> Citation:
+    def _cite(self, paragraph: int, sentence: int, *, context_for: int | None = None) -> Citation:
         return Citation(
             document=ARTICLE.id,
             title=ARTICLE.title,
             paragraph=paragraph,
             sentence=sentence,
             text=PARAGRAPHS[paragraph - 1][sentence - 1],
-            score=0.9 if not context else 0.5,
-            context=context,
+            score=0.9 if context_for is None else 0.5,
+            context=context_for is not None,
+            context_for=context_for,
         )
