@@ -64,10 +64,11 @@ class AbstentionEvidence:
 
 def gather_evidence(query: Query, query_words: WordVectors, best: Evidence, retriever: Retriever) -> AbstentionEvidence:
     """Collect the vetoes and measures for ``query`` answered by ``best``."""
-    support, word = topic_support(query_words, best.unit, retriever)
     kind = asked_type(query.text)
+    window = frozenset(retriever.lexical.terms(retriever.passage_text(best.unit)))
+    support, word = topic_support(query_words, best.unit, window, retriever)
     return AbstentionEvidence(
-        veto=veto_reason(query, best, retriever),
+        veto=veto_reason(query, kind, best, window, retriever),
         score=best.score,
         support=support,
         weakest_word=word,
@@ -86,48 +87,44 @@ def decide(evidence: AbstentionEvidence, rule: AbstentionRule) -> str | None:
     return None
 
 
-def veto_reason(query: Query, best: Evidence, retriever: Retriever) -> str | None:
-    """The rule-based reasons to abstain, which need no threshold."""
-    unknown = retriever.lexical.unknown_names(query.text)
+def veto_reason(
+    query: Query, kind: str | None, best: Evidence, window: frozenset[str], retriever: Retriever
+) -> str | None:
+    """The rule-based reasons to abstain, which need no threshold.
+
+    ``kind`` is what the question asks for; ``window`` the terms of the best
+    sentence's passage.
+    """
+    lexical = retriever.lexical
+    unknown = lexical.unknown_names(query.text)
     if unknown:
         return f"the article never mentions {unknown[0]}"
     if _ASKS_PROCEDURE.search(query.text):
         return "asks how to do something; the article reports news"
-    kind = asked_type(query.text)
     if kind is not None and kind != CAUSE:
         if not best.answer_type:
             return f"the best sentence has no {kind} in it"
-        missing = _names_missing_from_passage(query, best.unit, retriever)
+        names = [t for t in dict.fromkeys(query.terms) if lexical.is_name(t) and not lexical.is_pervasive(t)]
+        missing = [t for t in names if t not in window]
         if missing:
             return f"the best passage gives a {kind}, but not about {missing[0]}"
     return None
 
 
-def _names_missing_from_passage(query: Query, unit: int, retriever: Retriever) -> list[str]:
+def topic_support(
+    query_words: WordVectors, unit: int, window: frozenset[str], retriever: Retriever
+) -> tuple[float, str]:
+    """How well the passage around ``unit`` (whose terms are ``window``) covers the
+    question's worst-covered topic word."""
     lexical = retriever.lexical
-    window = set(lexical.terms(retriever.passage_text(unit)))
-    return [
-        t for t in dict.fromkeys(query.terms) if lexical.is_name(t) and not lexical.is_pervasive(t) and t not in window
-    ]
-
-
-def topic_support(query_words: WordVectors, unit: int, retriever: Retriever) -> tuple[float, str]:
-    """How well the passage around ``unit`` covers the question's worst-covered topic word."""
-    lexical = retriever.lexical
-    window_terms = set(lexical.terms(retriever.passage_text(unit)))
 
     def is_topic(word: str) -> bool:
         terms = lexical.terms(word)
-        return (
-            bool(terms)
-            and word.lower() not in _FRAMING
-            and not lexical.is_name(terms[0])
-            and terms[0] not in window_terms
-        )
+        return bool(terms) and word.lower() not in _FRAMING and not lexical.is_name(terms[0]) and terms[0] not in window
 
-    mask = content_mask(query_words.words, is_topic)
     if not any(is_topic(w) for w in query_words.words):
         return 1.0, ""
+    mask = content_mask(query_words.words, is_topic)
     passage = retriever.passage_words.get([unit])[unit]
     support, word = weakest_support(query_words, mask, passage)
     return support, str(word)
