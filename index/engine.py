@@ -17,7 +17,6 @@ from index.passages import Unit
 from index.retrieval import Evidence, Query, Retriever, Weights
 from index.spelling import QueryCorrector
 from index.store import StoredIndex, read_index, read_manifest
-from index.text import words
 from index.types import Answer, Citation, DocumentInfo
 
 MAX_QUESTION_CHARS = 500
@@ -53,9 +52,8 @@ class Engine:
         self._documents = {d.id: d for d in stored.documents}
         lexical = LexicalIndex([u.text for u in self._units])
         self._retriever = Retriever(stored.units, stored.vectors, stored.faiss_index, lexical, embedder)
-        corpus_words = {w for u in self._units for w in words(u.text)}
         acronyms = {a for u in self._units for a in _ACRONYM.findall(u.text)}
-        self._corrector = QueryCorrector(corpus_words, embedder.vocabulary(), lexical.knows, acronyms)
+        self._corrector = QueryCorrector(lexical.words, embedder.vocabulary(), lexical.knows, acronyms)
 
     @classmethod
     def open(cls, corpus_dir: Path, index_dir: Path, model: str, *, embedder: Embedder | None = None) -> Engine:

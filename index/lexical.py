@@ -54,11 +54,13 @@ class LexicalIndex:
     def __init__(self, texts: Sequence[str]) -> None:
         self._stemmer = Stemmer.Stemmer("english")
         documents = [self.terms(text) for text in texts]
+        # Every folded word the texts use, for spelling correction.
+        self.words = frozenset(w for text in texts for w in words(text))
         # Word openings, so "Belarus" is known from "Belarusian".
-        self._openings = frozenset(w[:_OPENING] for text in texts for w in words(text) if len(w) >= 4)
+        self._openings = frozenset(w[:_OPENING] for w in self.words if len(w) >= _OPENING)
         self._names = frozenset(term for text in texts for name in capitalised_names(text) for term in self.terms(name))
-        self._term_sets = [frozenset(doc) for doc in documents]
-        frequencies = Counter(term for terms in self._term_sets for term in terms)
+        # In how many texts each term occurs (once per text).
+        frequencies = Counter(term for terms in documents for term in set(terms))
         self._vocabulary = frozenset(frequencies)
         self._pervasive = frozenset(t for t, n in frequencies.items() if n >= _PERVASIVE_SHARE * len(texts))
         self._retriever = bm25s.BM25()
@@ -101,10 +103,6 @@ class LexicalIndex:
         if not known:
             return np.zeros(self._size, dtype=np.float32)
         return np.asarray(self._retriever.get_scores(known), dtype=np.float32)
-
-    def term_set(self, index: int) -> frozenset[str]:
-        """The terms of text number ``index``."""
-        return self._term_sets[index]
 
     def _stem(self, tokens: Iterable[str]) -> list[str]:
         return list(self._stemmer.stemWords(list(tokens)))
