@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from telegram.constants import MessageLimit
 
-from index.engine import citation_groups, citation_place
+from index.replies import citation_groups, citation_place
 from index.types import Answer, Citation, DocumentInfo
 
 MAX_MESSAGE = int(MessageLimit.MAX_TEXT_LENGTH)

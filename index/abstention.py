@@ -28,13 +28,25 @@ from index.embedder import WordVectors
 from index.retrieval import Evidence, Query, Retriever
 
 _ASKS_PROCEDURE = re.compile(r"\bhow (do|can|should|could|would) (i|we|u)\b|\bhow to\b|\bshould i\b", re.I)
+# A news article reports one moment: it cannot say how things stand today, give
+# an opinion, or define words, unless it happens to use the very words.
+_ASKS_TODAY = re.compile(
+    r"\b(today|currently|right now|rn|at the moment|these days|nowadays|anymore|any more|as of now|at present)\b", re.I
+)
+_ASKS_OPINION = re.compile(
+    r"\b(do|did|would|don't) (you|u) (think|reckon|believe|feel)\b|\bin your (opinion|view)\b|"
+    r"\byour (opinion|view|take|thoughts)\b|"
+    r"\b(was|is|were|are) (it|that|this|they|\w+) (right|wrong|fair|justified) to\b",
+    re.I,
+)
+_ASKS_MEANING = re.compile(r"\bwhat (does|do|did) .{1,40} (mean|stand for)\b|\bmeaning of\b|\bdefinition of\b", re.I)
 
 # Words that frame a question rather than say what it is about.
 _FRAMING = frozenset(
     "many much long kind type sort name names happen happened happening get got make made ok okay lol "
     "wait actually just really like still now today anyway also exactly basically going gonna thing "
     "things anything something stuff so um uh hmm hey hi hello yo yeah yep nah bro dude pls please "
-    "else one two three".split()
+    "else one two three article articles story piece text total overall altogether according exactly".split()
 )
 
 
@@ -101,6 +113,13 @@ def veto_reason(
         return f"the article never mentions {unknown[0]}"
     if _ASKS_PROCEDURE.search(query.text):
         return "asks how to do something; the article reports news"
+    today = _ASKS_TODAY.search(query.text)
+    if today and today.group().lower() not in retriever.passage_text(best.unit).lower():
+        return "asks how things stand today; the article reports one moment"
+    if _ASKS_OPINION.search(query.text):
+        return "asks for an opinion; the article reports news"
+    if _ASKS_MEANING.search(query.text):
+        return "asks what words mean; the article does not define them"
     if kind is not None and kind != CAUSE:
         if not best.answer_type:
             return f"the best sentence has no {kind} in it"

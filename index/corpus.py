@@ -1,8 +1,8 @@
 """Reading articles from the corpus directory.
 
 An article is one UTF-8 ``.txt`` file. It may open with front matter between
-two ``---`` lines, one ``key: value`` per line (``title``, ``source``, ``url``,
-``language``, ``date``, and any number of ``example`` lines, each a question
+two ``---`` lines, one ``key: value`` per line (``title``, ``source``, ``author``,
+``url``, ``language``, ``date``, and any number of ``example`` lines, each a question
 the article answers). After it, every non-empty line is a paragraph.
 """
 
@@ -56,6 +56,7 @@ def read_document(path: Path) -> DocumentInfo:
         url=meta.get("url", [""])[0],
         paragraphs=paragraphs,
         examples=tuple(meta.get("example", [])),
+        author=meta.get("author", [""])[0],
     )
 
 

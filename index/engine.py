@@ -5,25 +5,30 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.abstention import AbstentionEvidence, AbstentionRule, decide, gather_evidence
 from index.corpus import corpus_fingerprint
 from index.embedder import Embedder, SentenceTransformerEmbedder, WordVectors
 from index.errors import BUILD_COMMAND, IndexCorruptError, IndexStaleError
+from index.intents import MetadataField, read_message
+from index.language import detect_language, not_english_reply
 from index.lexical import LexicalIndex
+from index.overview import key_sentences
 from index.passages import Unit
+from index.questions import needs_context, split_question
+from index.replies import NOT_IN_ARTICLE, about_reply, render_plain, smalltalk_reply
 from index.retrieval import Evidence, Query, Retriever, Weights
+from index.short_answer import short_answer
 from index.spelling import QueryCorrector
 from index.store import StoredIndex, read_index, read_manifest
-from index.types import Answer, Citation, DocumentInfo
+from index.types import Answer, AnswerKind, Citation, DocumentInfo
 
 MAX_QUESTION_CHARS = 500
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
 _FOLLOW_UP_CONTEXT_WORDS = 40
-_FOLLOW_UP = re.compile(r"\b(he|she|him|her|his|hers|they|them|their|it|its|this|that|there)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -97,53 +102,109 @@ class Engine:
         return self._units[unit].text
 
     def answer(self, question: str, previous: Answer | None = None) -> Answer:
-        """Answer one question; ``previous`` is the last answer in the conversation, for follow-ups."""
+        """Answer one message; ``previous`` is the conversation's last answer, for follow-ups."""
         return self.answer_many([(question, previous)])[0]
 
     def answer_many(self, items: Sequence[tuple[str, Answer | None]]) -> list[Answer]:
-        """Answer several questions with one embedding batch, in order."""
-        items = [(valid_text(question), previous) for question, previous in items]
-        answers: list[Answer | None] = [_refusal(question) for question, _ in items]
-        queries = [self._prepare(q, previous) for (q, previous), a in zip(items, answers, strict=True) if a is None]
+        """Answer several messages with one embedding batch, in order."""
+        plans = [self._plan(valid_text(question), previous) for question, previous in items]
+        queries = [query for plan in plans for query in plan.parts]
         vectors, query_words = self._embedder.embed_words([q.text for q in queries])
         rankings = self._retriever.rank_many(queries, vectors, query_words, self.tuning.weights)
-        pending = iter(zip(queries, query_words, rankings, strict=True))
-        return [a if a is not None else self._compose(*next(pending)) for a in answers]
+        searched = iter(zip(queries, query_words, rankings, strict=True))
+        answers = []
+        for plan in plans:
+            if plan.reply is not None:
+                answers.append(plan.reply)
+            else:
+                answers.append(self._compose(plan, [next(searched) for _ in plan.parts]))
+        return answers
 
     def explain(self, question: str) -> tuple[Evidence, AbstentionEvidence] | None:
         """The best sentence's evidence and what abstention weighs, for calibration and debugging."""
-        query = self._prepare(question, None)
+        query = self._query(question, self._corrector.correct(" ".join(clean_text(question).split())))
         vectors, query_words = self._embedder.embed_words([query.text])
         ranking = self._retriever.rank_many([query], vectors, query_words, self.tuning.weights)[0]
         if not ranking:
             return None
         return ranking[0], gather_evidence(query, query_words[0], ranking[0], self._retriever)
 
-    def _prepare(self, question: str, previous: Answer | None) -> Query:
-        text = self._corrector.correct(" ".join(clean_text(question).split()))
-        if previous is not None and not previous.abstained and _FOLLOW_UP.search(text):
-            # A pronoun with nothing to refer to in the question itself refers
-            # to the last exchange: search with both (bounded, as follow-ups chain).
-            context = " ".join(previous.query.split()[:_FOLLOW_UP_CONTEXT_WORDS])
-            text = f"{text} {context}"
+    def _plan(self, question: str, previous: Answer | None) -> _Plan:
+        """What a message needs: a reply without search, or the queries to search."""
+        refusal = _refusal(question)
+        if refusal is not None:
+            return _Plan(question, reply=refusal)
+        reading = read_message(clean_text(question))
+        if reading.intent == "smalltalk" and reading.smalltalk is not None:
+            return _Plan(
+                question, reply=self._framed(question, "smalltalk", smalltalk_reply(reading.smalltalk, self.documents))
+            )
+        if reading.intent == "about" and reading.field is not None:
+            return _Plan(question, reply=self._about(question, reading.field, previous))
+        if reading.intent == "overview":
+            return _Plan(question, reply=self._overview(question, previous))
+        language = detect_language(reading.text, self._retriever.lexical.is_name_word)
+        if language is not None:
+            reply = not_english_reply(language, self._example())
+            return _Plan(question, reply=self._framed(question, "language", reply, language=language))
+        parts = split_question(reading.text)
+        asked = [self._corrector.correct(" ".join(clean_text(part).split())) for part in parts]
+        queries = []
+        for number, part in enumerate(asked):
+            # A later part that leans on an earlier one ("… and what did he tweet?") reads with it.
+            context = asked[number - 1] if number else _context_of(previous)
+            queries.append(self._query(question, part, context))
+        return _Plan(question, parts=queries, part_texts=parts, asked=asked)
+
+    def _query(self, question: str, text: str, context: str | None = None) -> Query:
+        """The search for ``text`` (already corrected), with ``context`` when it cannot stand alone."""
+        if context is not None and needs_context(text, self._retriever.lexical.is_name_word):
+            # Bounded, as follow-ups chain.
+            text = f"{text} {' '.join(context.split()[:_FOLLOW_UP_CONTEXT_WORDS])}"
         return Query(question=question, text=text, terms=self._retriever.lexical.terms(text))
 
-    def _compose(self, query: Query, query_words: WordVectors, ranking: list[Evidence]) -> Answer:
-        if not ranking:
-            return self._abstention(query, "nothing in the article matches")
-        best = ranking[0]
-        reason = decide(gather_evidence(query, query_words, best, self._retriever), self.tuning.abstention)
-        if reason is not None:
-            return self._abstention(query, reason)
-        chosen = [e for e in ranking if e.score >= best.score - self.tuning.keep_within]
-        citations = self._citations(chosen[: self.tuning.max_citations])
+    def _compose(self, plan: _Plan, searched: list[tuple[Query, WordVectors, list[Evidence]]]) -> Answer:
+        answered: list[tuple[str, list[Evidence], str]] = []
+        unanswered: list[str] = []
+        reasons: list[str] = []
+        for (query, query_words, ranking), part, asked in zip(searched, plan.part_texts, plan.asked, strict=True):
+            reason = self._abstention_reason(query, query_words, ranking)
+            if reason is None:
+                answered.append((asked, ranking, query.text))
+            else:
+                unanswered.append(part)
+                reasons.append(reason)
+        query_text = " | ".join(q.text for q, _, _ in searched)
+        if not answered:
+            return self._not_in_article(plan.question, reasons[0], query_text)
+        if len(answered) == 1:
+            ranking = answered[0][1]
+            best = ranking[0]
+            chosen = [e for e in ranking if e.score >= best.score - self.tuning.keep_within]
+            chosen = chosen[: self.tuning.max_citations]
+        else:
+            # One quote for each part, in the order of the question.
+            chosen = list({ranking[0].unit: ranking[0] for _, ranking, _ in answered}.values())
+        citations = self._citations(chosen)
+        short = short_answer(answered[0][0], citations[0].text, self._stem, about=answered[0][2])
         return Answer(
-            question=query.question,
+            question=plan.question,
             abstained=False,
-            answer=render_plain(citations, self._documents),
+            answer=render_plain(citations, self._documents, short_answer=short, unanswered=unanswered),
             citations=citations,
-            query=query.text,
+            query=query_text,
+            kind="answer",
+            short_answer=short,
+            unanswered=tuple(unanswered),
         )
+
+    def _abstention_reason(self, query: Query, query_words: WordVectors, ranking: list[Evidence]) -> str | None:
+        if not ranking:
+            return "nothing in the article matches"
+        return decide(gather_evidence(query, query_words, ranking[0], self._retriever), self.tuning.abstention)
+
+    def _stem(self, word: str) -> str:
+        return self._retriever.lexical.stem(word)
 
     def _citations(self, chosen: list[Evidence]) -> tuple[Citation, ...]:
         """The chosen sentences best first, then the sentences they lean on."""
@@ -170,16 +231,95 @@ class Engine:
             context_for=context_for,
         )
 
-    def _abstention(self, query: Query, reason: str) -> Answer:
-        examples = self.example_questions[:2]
-        suggestion = " You could ask: " + " / ".join(examples) if examples else ""
+    def _document_in_focus(self, previous: Answer | None) -> DocumentInfo | None:
+        """The article a conversation is about: the only one, or the one last cited."""
+        if len(self._documents) == 1:
+            return next(iter(self._documents.values()))
+        if previous is not None and previous.citations:
+            return self._documents.get(previous.citations[0].document)
+        return None
+
+    def _overview(self, question: str, previous: Answer | None) -> Answer:
+        document = self._titled_in(question) or self._document_in_focus(previous)
+        if document is None:
+            titles = "\n".join(f"• {d.title}" for d in self.documents)
+            text = (
+                f"I have {len(self._documents)} articles; name the one you mean, "
+                f"e.g. “summarize {self.documents[0].title}”:\n{titles}"
+            )
+            return self._framed(question, "overview", text)
+        units = [u for u in range(len(self._units)) if self._units[u].document == document.id]
+        picked = key_sentences([self._units[u] for u in units], self._retriever.sentence_vectors(units))
+        citations = tuple(self._citation(self._units[units[i]], 1.0) for i in picked)
+        heading = f"In short, “{document.title}”:"
         return Answer(
-            question=query.question,
-            abstained=True,
-            answer=f"The article doesn't say.{suggestion}",
-            reason=reason,
-            query=query.text,
+            question=question,
+            abstained=False,
+            answer=render_plain(citations, self._documents, heading=heading),
+            citations=citations,
+            kind="overview",
         )
+
+    def _titled_in(self, question: str) -> DocumentInfo | None:
+        """The article whose title the question names best, when there are several."""
+        if len(self._documents) < 2:
+            return None
+        lexical = self._retriever.lexical
+        asked = set(lexical.terms(question))
+        shared = {d.id: len(asked & set(lexical.terms(d.title))) for d in self.documents}
+        best = max(shared, key=lambda d: shared[d])
+        return self._documents[best] if shared[best] > 0 else None
+
+    def _about(self, question: str, field: MetadataField, previous: Answer | None) -> Answer:
+        document = self._titled_in(question) or self._document_in_focus(previous)
+        documents = [document] if document is not None else list(self.documents)
+        text = "\n\n".join(about_reply(d, field) for d in documents)
+        return self._framed(question, "about", text)
+
+    def _framed(self, question: str, kind: AnswerKind, text: str, *, language: str | None = None) -> Answer:
+        """A reply in the engine's own words (small talk, metadata, another language)."""
+        return Answer(question=question, abstained=False, answer=text, kind=kind, language=language)
+
+    def _example(self) -> str:
+        examples = self.example_questions
+        return examples[0] if examples else "What happened?"
+
+    def _not_in_article(self, question: str, reason: str, query: str) -> Answer:
+        examples = self.example_questions[:2]
+        suggestion = " You could ask: " + " / ".join(f"“{e}”" for e in examples) if examples else ""
+        return Answer(
+            question=question,
+            abstained=True,
+            answer=f"{NOT_IN_ARTICLE}{suggestion}",
+            reason=reason,
+            query=query,
+            kind="not_in_article",
+        )
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A message on its way: either its reply, or the queries (one per part) to search."""
+
+    question: str
+    reply: Answer | None = None
+    parts: list[Query] = field(default_factory=list)
+    part_texts: list[str] = field(default_factory=list)
+    # Each part as corrected, before any follow-up context: what its short answer answers.
+    asked: list[str] = field(default_factory=list)
+
+
+def remember(last: Answer | None, answer: Answer) -> Answer | None:
+    """What a conversation keeps after ``answer``: it, when it quotes the articles (a
+    follow-up can lean on it), else the answer kept before ("thanks" forgets nothing)."""
+    return answer if answer.kind in ("answer", "overview") and answer.citations else last
+
+
+def _context_of(previous: Answer | None) -> str | None:
+    """What a follow-up to ``previous`` may lean on: the query it answered, if it answered one."""
+    if previous is None or previous.kind != "answer" or previous.abstained or not previous.query:
+        return None
+    return previous.query
 
 
 def valid_text(text: str) -> str:
@@ -197,55 +337,18 @@ def _refusal(question: str) -> Answer | None:
     """An answer for input that is not a question we can search, or None."""
     stripped = clean_text(question).strip()
     if not stripped:
-        return Answer(question, True, "Please ask a question about the article.", reason="empty question")
+        return _refused(question, "Please ask a question about the article.", "empty question")
     if not any(ch.isalnum() for ch in stripped):
-        return Answer(question, True, "Please ask a question in words.", reason="no words")
+        return _refused(question, "Please ask a question in words.", "no words")
     if len(stripped) > MAX_QUESTION_CHARS:
-        return Answer(
+        return _refused(
             question,
-            True,
             f"That message is {len(stripped):,} characters long; please ask a question of at most "
             f"{MAX_QUESTION_CHARS} characters.",
-            reason="question too long",
+            "question too long",
         )
     return None
 
 
-def citation_groups(citations: Sequence[Citation]) -> list[tuple[Citation, ...]]:
-    """Citations grouped for reading, best first: each ranked sentence with the
-    context sentences it leans on, in article order."""
-    groups: list[tuple[Citation, ...]] = []
-    for position, citation in enumerate(citations):
-        if not citation.context:
-            context = tuple(c for c in citations if c.context_for == position)
-            groups.append((*context, citation))
-    return groups
-
-
-def citation_place(group: Sequence[Citation]) -> str:
-    """Where a group of citations stands, e.g. ``paragraph 11, sentence 1``."""
-    first, last = group[0], group[-1]
-    if first.paragraph != last.paragraph:
-        return (
-            f"paragraph {first.paragraph}, sentence {first.sentence} to "
-            f"paragraph {last.paragraph}, sentence {last.sentence}"
-        )
-    if first.sentence != last.sentence:
-        return f"paragraph {first.paragraph}, sentences {first.sentence}–{last.sentence}"
-    return f"paragraph {first.paragraph}, sentence {first.sentence}"
-
-
-def render_plain(citations: Sequence[Citation], documents: dict[str, DocumentInfo]) -> str:
-    """The answer as plain text: numbered quotes with their places, then the sources."""
-    several = len({c.document for c in citations}) > 1
-    lines = []
-    for number, group in enumerate(citation_groups(citations), start=1):
-        quote = " ".join(c.text for c in group)
-        place = citation_place(group)
-        if several:
-            place = f"{group[0].title}, {place}"
-        lines.append(f"[{number}] “{quote}” ({place})")
-    for doc_id in dict.fromkeys(c.document for c in citations):
-        document = documents[doc_id]
-        lines.append(f"— {document.title}" + (f", {document.source}" if document.source else ""))
-    return "\n".join(lines)
+def _refused(question: str, text: str, reason: str) -> Answer:
+    return Answer(question, True, text, reason=reason, kind="refused")

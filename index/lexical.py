@@ -79,6 +79,14 @@ class LexicalIndex:
         """Whether ``term`` (stemmed) is a name in the texts, like ``instagram`` or ``mosseri``."""
         return term in self._names
 
+    def stem(self, word: str) -> str:
+        """The stem of one folded word."""
+        return self._stem([word])[0]
+
+    def is_name_word(self, word: str) -> bool:
+        """Whether the folded ``word`` names something in the texts ("mosseri", "russia")."""
+        return word not in _STOPWORDS and self.stem(word) in self._names
+
     def is_pervasive(self, term: str) -> bool:
         """Whether ``term`` (stemmed) is in so many texts that it is their common subject."""
         return term in self._pervasive

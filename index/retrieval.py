@@ -90,6 +90,10 @@ class Retriever:
         """The passage (sentence with neighbours) of sentence ``unit``."""
         return self._units[unit].passage
 
+    def sentence_vectors(self, units: Sequence[int]) -> Vectors:
+        """The stored vectors of sentences ``units`` (alone, not in their passages)."""
+        return self._vectors[list(units)]
+
     def is_content(self, word: str) -> bool:
         """Whether ``word`` carries topic (not a stop word or question word)."""
         return bool(self.lexical.terms(word))

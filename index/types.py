@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+# What kind of reply an answer is; ``abstained`` is true exactly for the last two.
+AnswerKind = Literal["answer", "overview", "about", "smalltalk", "language", "not_in_article", "refused"]
+ABSTAINING_KINDS: frozenset[str] = frozenset({"not_in_article", "refused"})
 
 
 @dataclass(frozen=True)
@@ -18,6 +23,7 @@ class DocumentInfo:
     paragraphs: tuple[str, ...]
     # Example questions the article answers, for help texts and abstentions.
     examples: tuple[str, ...] = ()
+    author: str = ""
 
 
 @dataclass(frozen=True)
@@ -44,12 +50,18 @@ class Citation:
 
 @dataclass(frozen=True)
 class Answer:
-    """The engine's reply to one question.
+    """The engine's reply to one message.
 
-    ``answer`` is plain text as a person reads it. When ``abstained`` is true
-    the article has nothing relevant and ``citations`` is empty; ``reason``
-    then says why in a few words (``"not in the article"``, ``"empty
-    question"`` ...).
+    ``kind`` says what the reply is: an ``answer`` quoting the article, an
+    ``overview`` (the lede and key sentences), ``about`` (the article's
+    metadata), ``smalltalk``, ``language`` (asked in another language),
+    ``not_in_article`` or ``refused`` (empty, word-less or over-long input).
+    ``answer`` is plain text as a person reads it; its first line is the
+    lead: the short answer with its marker ``[1]`` when there is one, else
+    the best quote. ``short_answer`` is the few words that answer a
+    who/when/where/how-many question, copied exactly from the first
+    citation's text. When ``abstained`` is true (``not_in_article`` and
+    ``refused``) ``citations`` is empty and ``reason`` says why in a few words.
     """
 
     question: str
@@ -60,3 +72,9 @@ class Answer:
     # The query actually searched after typo correction and follow-up
     # resolution; useful when debugging why an answer was chosen.
     query: str = ""
+    kind: AnswerKind = "answer"
+    short_answer: str | None = None
+    # Parts of a multi-part question the article does not answer.
+    unanswered: tuple[str, ...] = ()
+    # The language a non-English message was written in (ISO 639-1), for ``language``.
+    language: str | None = None

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from index.build import build_index
-from index.engine import MAX_QUESTION_CHARS, Engine, citation_groups
+from index.engine import MAX_QUESTION_CHARS, Engine
+from index.replies import citation_groups
 from tests.conftest import SECOND_ARTICLE, FakeEmbedder
 
 
@@ -18,8 +19,10 @@ def test_answer_quotes_and_cites_exact_sentences(tiny_engine: Engine) -> None:
     assert best.text == "The ferry was built by Nordwerft in Kiel."
     assert (best.document, best.paragraph, best.sentence) == ("ferry", 1, 2)
     assert best.title == "Harbour town gets a new ferry"
-    assert "“The ferry was built by Nordwerft in Kiel.”" in answer.answer
-    assert "paragraph 1, sentence 2" in answer.answer
+    assert answer.kind == "answer" and answer.short_answer == "Nordwerft"
+    # The lead is the short answer with its marker, then the quote with its paragraph.
+    assert answer.answer.splitlines()[0] == "Nordwerft [1]"
+    assert "[1] “The ferry was built by Nordwerft in Kiel.” (¶1)" in answer.answer
     assert answer.answer.endswith("— Harbour town gets a new ferry, Test Gazette")
 
 

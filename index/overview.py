@@ -1,0 +1,46 @@
+"""An extractive overview of an article: its lede and its most central sentences.
+
+News is written lede first, so the first sentence opens every overview. The
+rest are the sentences nearest the article's centroid (the mean of its
+sentence vectors), picked one at a time with a penalty for repeating what
+is already picked (maximal marginal relevance), and shown in article order.
+Sentences too short to stand alone, and sentences that lean on the one
+before them, are not picked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from index.embedder import Vectors
+from index.passages import Unit
+
+SUMMARY_SENTENCES = 4
+_MIN_WORDS = 8
+# How much a candidate's likeness to sentences already picked counts against it.
+_REDUNDANCY = 0.5
+
+
+def key_sentences(units: Sequence[Unit], vectors: Vectors, count: int = SUMMARY_SENTENCES) -> list[int]:
+    """Positions in ``units`` (one article's sentences, in order, with their vectors) of the
+    lede and the most central other sentences: at most ``count``, in article order."""
+    if not units:
+        return []
+    chosen = [0]
+    eligible = [
+        i
+        for i, unit in enumerate(units)
+        if i > 0 and not unit.depends_on_previous and len(unit.text.split()) >= _MIN_WORDS
+    ]
+    if eligible and count > 1:
+        centroid = vectors.mean(axis=0)
+        centroid /= max(float(np.linalg.norm(centroid)), 1e-12)
+        centrality = vectors @ centroid
+        while eligible and len(chosen) < count:
+            redundancy = (vectors[eligible] @ vectors[chosen].T).max(axis=1)
+            best = eligible[int(np.argmax(centrality[eligible] - _REDUNDANCY * redundancy))]
+            chosen.append(best)
+            eligible.remove(best)
+    return sorted(chosen)

@@ -1,0 +1,60 @@
+"""The shape of a question: its parts, and whether it can stand on its own.
+
+"When does the shutdown start and what should users do with their photos?"
+is two questions; each is searched and cited on its own. "What did he
+tweet?" cannot be understood without the exchange before it, but "What
+happened to Google's services there?" can: it names its topic, so it is
+answered as if asked fresh, and a follow-up never spoils it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from index.text import words
+
+# Where a second question starts: ", and what…", " and when…", "; who…", "? Why…".
+_QUESTION_OPENER = (
+    r"(?:what|who|whom|whose|when|where|why|which|how|is|are|was|were|did|does|do|has|have|had|can|could|"
+    r"will|would|should)"
+)
+_SPLIT = re.compile(
+    rf"\s*(?:[,;]\s*(?:and|but|also|plus)?|\s(?:and|but|also|plus)|\?)\s+(?={_QUESTION_OPENER}\b)",
+    re.I,
+)
+_MIN_PART_WORDS = 2
+MAX_PARTS = 3
+
+# Words that point back at something said before.
+_PERSONAL = re.compile(r"\b(he|she|him|her|his|hers|himself|herself)\b", re.I)
+_REFERRING = re.compile(r"\b(it|they|them|this|that|these|those|there)\b", re.I)
+# "and why?", "what about google?", "how come?": elliptical questions.
+_ELLIPTICAL = re.compile(r"^\W*(and|so|but|also|what about|how about|and what about|what else|anything else)\b", re.I)
+
+
+def split_question(text: str) -> list[str]:
+    """The questions ``text`` asks, in order (just ``[text]`` for a single question)."""
+    parts = [p.strip(" ,;") for p in _SPLIT.split(text)]
+    parts = [p for p in parts if p]
+    if len(parts) < 2 or any(len(words(p)) < _MIN_PART_WORDS for p in parts):
+        return [text]
+    # "According to Mosseri, how many…" is one question with a lead-in.
+    if not re.match(rf"\W*(?:and\s+)?{_QUESTION_OPENER}\b", parts[0], re.I):
+        return [text]
+    return parts[:MAX_PARTS]
+
+
+def needs_context(text: str, is_name: Callable[[str], bool]) -> bool:
+    """Whether ``text`` leans on an earlier exchange to be understood.
+
+    It does when it is elliptical ("and why?", "what about Google?"), very
+    short, refers to a person by pronoun ("what did he tweet?"), or refers
+    back with "it", "they", "there" and names nothing the corpus knows.
+    """
+    tokens = words(text)
+    if _ELLIPTICAL.search(text) or len(tokens) <= 2:
+        return True
+    if _PERSONAL.search(text):
+        return True
+    return bool(_REFERRING.search(text)) and not any(is_name(w) for w in tokens)

@@ -1,0 +1,354 @@
+"""The few words that answer a factoid question, copied from the cited sentence.
+
+"Who is the head of Instagram?" is answered by "Adam Mosseri", "How many
+users…?" by "80 million users", "When…?" by "midnight on Sunday". The span
+is found by rules: the question says what kind of thing it wants (a person
+or organisation, a time, a number, a duration, a place, a name); the
+sentence's candidates of that kind are the spans that match its patterns
+and that the question does not already say; the one nearest the words the
+sentence shares with the question wins, as in classic extractive QA. A
+wrong span is worse than none, so a candidate far from every shared word,
+or a question of no such kind, gives None: the reply then opens with the
+sentence itself.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from bm25s.stopwords import STOPWORDS_EN
+from rapidfuzz import fuzz
+
+from index.text import fold
+
+ShortKind = Literal["person", "time", "number", "percent", "duration", "place", "name", "description"]
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# A time or number this many words or more from every word the sentence shares with the question
+# is a guess. A name must have shared words close around it: closeness sums exp(-d/3) over the
+# shared words d words away, so one word two off, or two words five off, make it.
+MAX_TYPED_DISTANCE = 16
+MIN_CLOSENESS = 0.5
+# A full name ("Alexi Navalny") outweighs a lone capitalised word ("Putin") this much.
+_FULL_NAME = 0.3
+
+_NUMBER_WORD = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fifteen|twenty|thirty|forty|"
+    "fifty|sixty|seventy|eighty|ninety|hundred|a hundred|a thousand|a million|dozens?|hundreds|thousands|"
+    "millions|billions|several|a few|a dozen|half"
+)
+_NUMERAL = rf"(?:\d[\d,.]*\d|\d|{_NUMBER_WORD})"
+_MULTIPLIER = r"(?:\s+(?:million|billion|trillion|thousand|hundred))?"
+_APPROX = r"(?:(?:about|around|nearly|almost|over|more than|less than|fewer than|up to|at least|some|roughly)\s+)?"
+_NUMBER = re.compile(rf"\b{_APPROX}(?:[$€£]\s?)?{_NUMERAL}{_MULTIPLIER}(?:\s*(?:%|percent\b|per cent\b))?", re.I)
+
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+)
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_ORDINAL = r"\d{1,2}(?:st|nd|rd|th)?"
+_UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries)"
+_TIME_CORE = (
+    rf"(?:midnight|noon|midday|dawn|{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?|"
+    rf"{_MONTH}(?:\s+{_ORDINAL})?(?:,?\s+\d{{3,4}})?|{_ORDINAL}\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{3,4}})?|"
+    r"\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)|"
+    rf"(?:last|next|this|that|the following|the previous|the same)\s+(?:{_WEEKDAY}|week|weekend|month|year|night|"
+    r"morning|spring|summer|autumn|fall|winter)|"
+    r"(?:the\s+)?(?:early|late|mid)?-?(?:1\d|20)\d\ds|(?:the\s+)?\d{1,2}(?:st|nd|rd|th)\s+century|"
+    r"(?:in\s+)?\d{3,4}(?:\s*(?:BC|AD|BCE|CE))?(?!\s*(?:%|percent|million|people|users))|"
+    r"today|yesterday|tomorrow|tonight|"
+    rf"(?:{_NUMERAL}|a|an)\s+{_UNIT}\s+(?:ago|later|earlier|after|before))"
+)
+_TIME = re.compile(rf"\b{_TIME_CORE}(?:\s+(?:on|of|in|at)\s+{_TIME_CORE})?\b", re.I)
+_DURATION = re.compile(
+    rf"\b(?:{_APPROX}(?:{_NUMERAL}|a|an|several|a few|many)\s+(?:more\s+)?{_UNIT}|"
+    r"(?:for|within)\s+(?:hours|days|weeks|months|years|decades)|permanently|temporarily|indefinitely)\b",
+    re.I,
+)
+
+# Capitalised words, possibly joined by "of"/"de"/"al" and possessives: "Prosecutor
+# General’s Office", "Bank of America", "Adam Mosseri".
+_CAPITALISED = re.compile(
+    r"\b(?:[A-Z][\w’'.-]*|[A-Z]{2,})(?:\s+(?:(?:of|de|del|da|van|von|al|bin|the)\s+)?(?:[A-Z][\w’'.-]*|\d+))*"
+)
+# Sentence-opening words that are capitalised only for opening it.
+_OPENERS = frozenset(
+    "the a an but and or so yet in on at as after before since while when if it its this that these those "
+    "there their they he she his her we our you your i also however meanwhile then now within".split()
+)
+_QUESTION_WORDS = frozenset(STOPWORDS_EN) | frozenset(
+    "who whom whose what which when where why how many much long did does do was were is are say said tell "
+    "according article happen happened".split()
+)
+_PLACE_PREPOSITION = re.compile(r"\b(?:in|at|from|to|inside|near|outside|across)\s+(?:the\s+)?$", re.I)
+
+_ASKS: tuple[tuple[ShortKind, re.Pattern[str]], ...] = (
+    ("percent", re.compile(r"\bwhat (percentage|percent|share|proportion|fraction)\b|\bwhat ?%|\bhow much of\b", re.I)),
+    ("duration", re.compile(r"\bhow long\b|\bfor how many (hours|days|weeks|months|years)\b", re.I)),
+    ("number", re.compile(r"\bhow (many|much|big|large)\b|\bwhat (number|amount|sum)\b|\bthe number of\b", re.I)),
+    (
+        "time",
+        re.compile(
+            r"(^|[,;]|\band\b)\s*(when|by when|since when|how soon)\b|"
+            r"\b(what|which|at what|on what|by what) (time|day|date|year|month|hour|week)\b",
+            re.I,
+        ),
+    ),
+    (
+        "name",
+        re.compile(
+            r"\bwhat('s| is| was| are| were)? (the )?names? of\b|\bwhat('s| is| was)? (his|her|its|their) names?\b|"
+            r"\bwhat('s| is| was)? [\w\s’']{1,40}['’]s names?\b|\bnames?\W*$|"
+            r"\bwhat (is|was|are|were) [\w\s’']{1,40} called\b|\bwhat'?s [\w\s’']{1,40} called\b|"
+            r"\b(which|what) (company|companies|firm|organi[sz]ation|agency|app|application|newspaper|paper|"
+            r"outlet|country|countries|city|platform|service|watchdog|regulator|office|official|president|"
+            r"website|site|network|social network|store|stores|brand|group|party|law|laws|team|body|ministry)\b",
+            re.I,
+        ),
+    ),
+    ("place", re.compile(r"(^|[,;]|\band\b)\s*where\b|\bin (what|which) (city|country|place|town)\b", re.I)),
+    ("person", re.compile(r"(^|[,;]|\band\b)\s*(who|whom|whose)\b|\bwho('s| is| was| did)\b", re.I)),
+)
+_WHO_IS = re.compile(r"^\W*(?:and\s+)?(?:who|what)(?:'s| is| was| are| were)\s+(?P<subject>.+?)\W*$", re.I)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A candidate answer: ``sentence[start:end]``."""
+
+    start: int
+    end: int
+
+
+def asked_short_kind(question: str) -> ShortKind | None:
+    """The kind of short answer ``question`` asks for, or None for why/how/what-happened questions."""
+    for kind, pattern in _ASKS:
+        if pattern.search(question):
+            return kind
+    return None
+
+
+def short_answer(question: str, sentence: str, stem: Callable[[str], str], about: str = "") -> str | None:
+    """The exact substring of ``sentence`` that answers ``question`` in a few words, or None.
+
+    ``stem`` maps a folded word to its stem, so that "owns" finds "owner";
+    ``about`` is what a follow-up question was searched with ("when was
+    that?" after a question on Facebook), whose words locate the answer.
+    """
+    kind = asked_short_kind(question)
+    if kind is None:
+        return None
+    # A follow-up's words and those of the exchange it leans on are all "already said".
+    asked = _words_of(f"{question} {about}")
+    if kind == "person" and _WHO_IS.match(question) and _names_subject(question, sentence):
+        # "Who is Nick Clegg?" wants what the sentence says he is, not another name.
+        return _description(question, sentence)
+    spans = [s for s in _candidates(kind, sentence) if not _restates_question(sentence[s.start : s.end], asked)]
+    if kind in ("person", "name", "place"):
+        # "Alexi Navalny" does not answer a question about Navalny's app.
+        spans = [s for s in spans if not _shares_word(_without_asked_words(sentence[s.start : s.end], asked), asked)]
+    if not spans:
+        return None
+    # The answer stands by the question's own words; a bare follow-up ("when was that?") has
+    # none, and then the words of the exchange it leans on locate it.
+    own = {stem(w) for w in _words_of(question) if w not in _QUESTION_WORDS}
+    anchors = _anchor_positions(sentence, own, stem) or _anchor_positions(
+        sentence, {stem(w) for w in asked if w not in _QUESTION_WORDS}, stem
+    )
+    if not anchors:
+        return None
+    if kind in ("person", "name", "place"):
+        # Names: the candidate the shared words crowd around, a full name before a lone word.
+        best = max(
+            spans, key=lambda s: (_closeness(sentence, s, anchors) + _FULL_NAME * _is_full(sentence, s), -s.start)
+        )
+        if _closeness(sentence, best, anchors) < MIN_CLOSENESS:
+            return None
+    else:
+        best = min(spans, key=lambda s: (_distance(sentence, s, anchors), s.start))
+        if _distance(sentence, best, anchors) >= MAX_TYPED_DISTANCE:
+            return None
+    return _without_asked_words(sentence[best.start : best.end], asked).strip(" ,;:")
+
+
+def _candidates(kind: ShortKind, sentence: str) -> list[Span]:
+    if kind == "time":
+        return _matches(_TIME, sentence)
+    if kind == "duration":
+        return _matches(_DURATION, sentence)
+    if kind in ("number", "percent"):
+        numbers = [s for s in _matches(_NUMBER, sentence) if not _is_time(sentence, s)]
+        percents = [s for s in numbers if re.search(r"%|per ?cent", sentence[s.start : s.end], re.I)]
+        if kind == "percent":
+            return percents
+        # "How many people" asks for a count; a percentage answers "what share".
+        return [s for s in numbers if s not in percents] or percents
+    names = _names(sentence)
+    if kind == "place":
+        return [s for s in names if _PLACE_PREPOSITION.search(sentence[: s.start])]
+    names = _without_modifiers(sentence, names)
+    people = [s for s in names if not _TIME.fullmatch(sentence[s.start : s.end])]
+    if kind == "person":
+        # "in Russia" is where, not who.
+        people = [
+            s for s in people if not re.search(r"\b(?:in|at|inside|near)\s+(?:the\s+)?$", sentence[: s.start], re.I)
+        ]
+    return people
+
+
+def _without_modifiers(sentence: str, names: list[Span]) -> list[Span]:
+    """Drop a name that only modifies a noun before another name: "Putin" in "Putin opponent
+    Alexi Navalny"."""
+    kept = []
+    for number, span in enumerate(names):
+        between = sentence[span.end : names[number + 1].start] if number + 1 < len(names) else ""
+        if re.fullmatch(r"\s+[a-z]+\s+", between) and between.strip() not in _QUESTION_WORDS:
+            continue
+        kept.append(span)
+    return kept
+
+
+def _matches(pattern: re.Pattern[str], sentence: str) -> list[Span]:
+    return [Span(m.start(), m.end()) for m in pattern.finditer(sentence) if m.group().strip()]
+
+
+def _is_time(sentence: str, span: Span) -> bool:
+    """A number that is part of a date ("February 24") is no count."""
+    return any(m.start() <= span.start and span.end <= m.end() for m in _TIME.finditer(sentence))
+
+
+def _names(sentence: str) -> list[Span]:
+    """Capitalised spans, without a sentence-opening word that is capitalised only for that."""
+    spans = []
+    for match in _CAPITALISED.finditer(sentence):
+        start, text = match.start(), match.group()
+        first = text.split()[0]
+        if _opens_sentence(sentence, start) and fold(first).strip("’'") in _OPENERS:
+            rest = text[len(first) :].lstrip()
+            if not rest:
+                continue
+            start = match.end() - len(rest)
+        end = match.end()
+        # "Moscow." ends the sentence; "U.S." keeps its stop.
+        if sentence[end - 1] == "." and not re.search(r"\.\w+\.$", sentence[start:end]):
+            end -= 1
+        spans.append(Span(start, end))
+    return spans
+
+
+def _opens_sentence(sentence: str, position: int) -> bool:
+    return not sentence[:position].strip(" ‘“\"'([")
+
+
+def _description(question: str, sentence: str) -> str | None:
+    """For "who is X?": the appositive that says who X is ("Nick Clegg, Meta’s president of
+    public affairs," or "The head of Instagram, Adam Mosseri,")."""
+    match = _WHO_IS.match(question)
+    if match is None:
+        return None
+    found = _find_subject(question, sentence)
+    if found is None:
+        return None
+    after = re.match(r",\s+([^,;:“”()]{3,80}?),", sentence[found.end() :])
+    if after and len(after.group(1).split()) <= 8:
+        return after.group(1)
+    before = re.search(r"(?:^|,\s+|\b(?:by|from|with)\s+)([^,;:“”()]{3,80}?),\s+$", sentence[: found.start()])
+    if before and len(before.group(1).split()) <= 8:
+        return before.group(1)
+    return None
+
+
+def _names_subject(question: str, sentence: str) -> bool:
+    return _find_subject(question, sentence) is not None
+
+
+def _find_subject(question: str, sentence: str) -> re.Match[str] | None:
+    """Where the sentence names the subject of "who is X?", exactly or misspelt."""
+    match = _WHO_IS.match(question)
+    subject = re.sub(r"^(the|a|an)\s+", "", match.group("subject"), flags=re.I) if match else ""
+    if len(subject) < 3:
+        return None
+    found = re.search(rf"\b{re.escape(subject)}\b", sentence, re.I)
+    if found is not None:
+        return found
+    for name in _CAPITALISED.finditer(sentence):
+        if fuzz.ratio(fold(subject), fold(name.group())) >= 80:
+            return name
+    return None
+
+
+def _words_of(text: str) -> list[str]:
+    return [fold(w).replace("’", "'").removesuffix("'s") for w in _WORD.findall(text)]
+
+
+def _restates_question(candidate: str, asked: Sequence[str]) -> bool:
+    """Whether every word of ``candidate`` is already in the question: by its first five
+    letters, or misspelt ("nik clegg" says "Nick Clegg")."""
+    words = [w for w in _words_of(candidate) if w not in _OPENERS]
+    return not words or all(any(_same_word(w, a) for a in asked) for w in words)
+
+
+def _same_word(word: str, asked: str) -> bool:
+    if word[:5] == asked[:5]:
+        return True
+    return len(word) >= 4 and fuzz.ratio(word, asked) >= 80
+
+
+def _anchor_positions(sentence: str, asked_stems: set[str], stem: Callable[[str], str]) -> list[tuple[int, float]]:
+    """The sentence's words that the question also uses: each word's offset, and its weight
+    (a word the sentence repeats locates less: 1 / its count)."""
+    found: list[tuple[int, str]] = []
+    for match in _WORD.finditer(sentence):
+        word = fold(match.group()).replace("’", "'").removesuffix("'s")
+        if word in _OPENERS or len(word) < 3:
+            continue
+        own = stem(word)
+        for asked in asked_stems:
+            if own == asked or (len(asked) >= 3 and (own.startswith(asked) or asked.startswith(own))):
+                found.append((match.start(), asked))
+                break
+    counts = {asked: sum(a == asked for _, a in found) for _, asked in found}
+    return [(position, 1 / counts[asked]) for position, asked in found]
+
+
+def _closeness(sentence: str, span: Span, anchors: Sequence[tuple[int, float]]) -> float:
+    """How closely the shared words stand around ``span``."""
+    return sum(weight * math.exp(-_distance(sentence, span, [(a, weight)]) / 3) for a, weight in anchors)
+
+
+def _is_full(sentence: str, span: Span) -> bool:
+    return len(sentence[span.start : span.end].split()) >= 2
+
+
+def _shares_word(candidate: str, asked: Sequence[str]) -> bool:
+    return any(any(_same_word(w, a) for a in asked) for w in _words_of(candidate) if w not in _OPENERS)
+
+
+def _without_asked_words(candidate: str, asked: Sequence[str]) -> str:
+    """``candidate`` without leading words the question already says ("Belarusian President
+    Alexander Lukashenko" for "the Belarusian president's name" is "Alexander Lukashenko")."""
+    openings = {w[:5] for w in asked}
+    rest = candidate
+    while (match := _WORD.match(rest)) and rest[match.end() :].strip():
+        word = fold(match.group()).removesuffix("’s").removesuffix("'s")
+        if word[:5] not in openings:
+            break
+        rest = rest[match.end() :].lstrip()
+    return rest
+
+
+def _distance(sentence: str, span: Span, anchors: Sequence[tuple[int, float]]) -> int:
+    """Words between ``span`` and the nearest anchor (0 when an anchor is inside it)."""
+
+    def words_between(a: int, b: int) -> int:
+        return len(_WORD.findall(sentence[min(a, b) : max(a, b)]))
+
+    return min(
+        0 if span.start <= anchor < span.end else words_between(anchor, span.start if anchor < span.start else span.end)
+        for anchor, _ in anchors
+    )
