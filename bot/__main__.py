@@ -134,8 +134,10 @@ def _configure_logging(level: str, token: str) -> None:
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
     for handler in logging.getLogger().handlers:
         handler.addFilter(_RedactToken(token))
-    # httpx logs every request URL, and the URL holds the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # httpx logs every request URL, and the URL holds the token; the model stack's own
+    # INFO and DEBUG lines say nothing an operator needs.
+    for library in ("httpx", "httpcore", "sentence_transformers", "transformers", "filelock", "urllib3", "bm25s"):
+        logging.getLogger(library).setLevel(logging.WARNING)
 
 
 if __name__ == "__main__":

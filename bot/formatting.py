@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from telegram.constants import MessageLimit
 
-from index.replies import citation_groups, citation_place
+from index.replies import NOT_IN_ARTICLE, citation_groups, citation_place
 from index.types import Answer, Citation, DocumentInfo
 
 MAX_MESSAGE = int(MessageLimit.MAX_TEXT_LENGTH)
@@ -62,18 +62,42 @@ def format_answer(
     documents: Mapping[str, DocumentInfo],
     expanded: Iterable[int] = (),
 ) -> str:
-    """The reply to an answered question: numbered quotes, then the articles cited.
+    """The reply to an answered question, compact: the short answer in bold when there
+    is one, the best quote in full (its short answer in bold), further quotes folded
+    into expandable blockquotes, parts the article does not answer, and one source
+    line linking each article cited.
 
     Quotes whose number is in ``expanded`` show their whole paragraphs, with
     the cited sentences in bold.
     """
     quotes = group_quotes(answer.citations)
     shown = set(expanded)
-    blocks = [_format_quote(q, documents, q.number in shown) for q in quotes]
+    several = len({q.document for q in quotes}) > 1
+    blocks = []
+    if answer.kind == "overview":
+        title = documents[quotes[0].document].title if quotes and quotes[0].document in documents else ""
+        blocks.append(f"<b>In short</b> — <i>{html.escape(title)}</i>")
+    elif answer.short_answer:
+        blocks.append(f"<b>{html.escape(answer.short_answer)}</b> [1]")
+    for quote in quotes:
+        fold = answer.kind == "answer" and quote.number > 1 and quote.number not in shown
+        bold = answer.short_answer if quote.number == 1 else None
+        blocks.append(_format_quote(quote, documents, quote.number in shown, fold=fold, bold=bold, titled=several))
+    blocks.extend(
+        f"<i>{html.escape(NOT_IN_ARTICLE[:-1])} on “{html.escape(p.strip(' ?'))}”.</i>" for p in answer.unanswered
+    )
     return "\n\n".join([*blocks, _footer(quotes, documents)])
 
 
-def _format_quote(quote: Quote, documents: Mapping[str, DocumentInfo], expand: bool) -> str:
+def _format_quote(
+    quote: Quote,
+    documents: Mapping[str, DocumentInfo],
+    expand: bool,
+    *,
+    fold: bool = False,
+    bold: str | None = None,
+    titled: bool = False,
+) -> str:
     first, last = quote.paragraphs[0], quote.paragraphs[-1]
     document = documents.get(quote.document)
     if expand and document is not None:
@@ -82,9 +106,14 @@ def _format_quote(quote: Quote, documents: Mapping[str, DocumentInfo], expand: b
         body = "\n\n".join(highlight(document.paragraphs[p - 1], sentences) for p in range(first, last + 1))
         where = f"¶{first}" if first == last else f"¶{first}–{last}"
     else:
-        body = html.escape(quote.text)
+        body = highlight(quote.text, [bold]) if bold else html.escape(quote.text)
         where = citation_place(quote.citations)
-    return f"<b>[{quote.number}]</b> <i>{where}</i>\n<blockquote>{body}</blockquote>"
+    if titled:
+        where = f"{html.escape(quote.citations[0].title)}, {where}"
+    label = f"<b>[{quote.number}]</b> <i>{where}</i>"
+    if fold:
+        return f"<blockquote expandable>{label} {body}</blockquote>"
+    return f"{label}\n<blockquote>{body}</blockquote>"
 
 
 def context_span(quote: Quote, document: DocumentInfo) -> tuple[int, int]:
@@ -120,11 +149,14 @@ def _footer(quotes: Sequence[Quote], documents: Mapping[str, DocumentInfo]) -> s
 
 
 def _credit(document_id: str, quotes: Sequence[Quote], documents: Mapping[str, DocumentInfo]) -> str:
+    """The article's title, linked to its url when it has one, and its source."""
     document = documents.get(document_id)
     if document is None:
         title = next(q.citations[0].title for q in quotes if q.document == document_id)
         return f"<i>{html.escape(title)}</i>"
     credit = f"<i>{html.escape(document.title)}</i>"
+    if document.url.startswith(("http://", "https://")):
+        credit = f'<a href="{html.escape(document.url)}">{credit}</a>'
     if document.source:
         credit += f", {html.escape(document.source)}"
     return credit
@@ -150,8 +182,16 @@ def highlight(paragraph: str, sentences: Iterable[str]) -> str:
 
 
 def format_abstention(answer: Answer) -> str:
-    """The reply when the article has nothing on the question: the engine's own words."""
-    return html.escape(answer.answer or "The article doesn't say.")
+    """The reply when the article has nothing on the question (the example buttons below
+    it suggest what to ask), or the engine's own words for refused input."""
+    if answer.kind == "not_in_article":
+        return html.escape(NOT_IN_ARTICLE)
+    return html.escape(answer.answer or NOT_IN_ARTICLE)
+
+
+def format_framed(answer: Answer) -> str:
+    """A reply in the engine's own words (small talk, metadata, another language), escaped."""
+    return html.escape(answer.answer)
 
 
 def format_paragraph(document: DocumentInfo, paragraph: int, sentences: Iterable[str] = ()) -> str:

@@ -37,6 +37,7 @@ from bot.formatting import (
     format_about,
     format_abstention,
     format_answer,
+    format_framed,
     format_paragraph,
     group_quotes,
     plain_preview,
@@ -46,6 +47,7 @@ from bot.formatting import (
 from bot.keyboards import ContextRequest, context_keyboard, examples_keyboard, parse_ask, parse_context
 from bot.ratelimit import RateWindow, Verdict
 from bot.state import BotContext, ChatMemory, Handler, Services, Shown
+from index.conversation import remember
 from index.types import Answer, DocumentInfo
 
 logger = logging.getLogger(__name__)
@@ -230,7 +232,6 @@ async def ask(update: Update, context: BotContext) -> None:
     await _send_answer(context, message.chat_id, question, reply_to=None if private else message.message_id)
 
 
-@rate_limited
 async def ask_example(update: Update, context: BotContext) -> None:
     """Answers the example question whose button was tapped."""
     query = update.callback_query
@@ -246,7 +247,6 @@ async def ask_example(update: Update, context: BotContext) -> None:
     await _send_answer(context, query.message.chat.id, question, heading=heading)
 
 
-@rate_limited
 async def show_context(update: Update, context: BotContext) -> None:
     """Expands a quote of an answer into its whole paragraph."""
     query = update.callback_query
@@ -299,10 +299,13 @@ async def inline_answer(update: Update, context: BotContext) -> None:
     body, _ = _render(answer, services)
     content = split_html(f"❓ <i>{html.escape(question)}</i>\n\n{body}")[0]
     quotes = group_quotes(answer.citations)
-    if answer.abstained or not quotes:
-        title, description = "The article doesn't say", plain_preview(answer.answer, 100)
+    if answer.kind == "not_in_article":
+        title, description = "The article doesn't say", plain_preview(question, 100)
+    elif not quotes:
+        title, description = plain_preview(answer.answer, 100), ""
     else:
-        title, description = plain_preview(quotes[0].text, 100), _corpus_title(services, quotes[0].document)
+        lead = answer.short_answer or quotes[0].text
+        title, description = plain_preview(lead, 100), _corpus_title(services, quotes[0].document)
     result = InlineQueryResultArticle(
         id="answer",
         title=title,
@@ -351,7 +354,7 @@ async def _send_answer(
     if not done:
         await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
     answer = await answering
-    memory.last = answer
+    memory.last = remember(memory.last, answer)
     text, keyboard = _render(answer, services)
     pieces = split_html(heading + text)
     sent: Message | None = None
@@ -373,8 +376,10 @@ async def _send_answer(
 def _render(
     answer: Answer, services: Services, expanded: frozenset[int] = frozenset()
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    if answer.abstained or not answer.citations:
+    if answer.kind == "not_in_article":
         return format_abstention(answer), examples_keyboard(services.engine.example_questions, 2)
+    if answer.abstained or not answer.citations:
+        return (format_abstention(answer) if answer.abstained else format_framed(answer)), None
     quotes = group_quotes(answer.citations)
     keyboard = context_keyboard(quotes, services.engine.documents, expanded)
     return format_answer(answer, services.documents, expanded), keyboard

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from pydantic import ValidationError
 
+from index.conversation import remember
 from index.errors import BUILD_COMMAND, EngineError
 from index.types import Answer
 
@@ -112,14 +113,17 @@ def _build(args: argparse.Namespace, settings: EngineSettings) -> int:
     from index.build import build_index, index_problem
     from index.corpus import load_corpus
     from index.embedder import SentenceTransformerEmbedder
-    from index.store import ensure_writable
+    from index.store import MANIFEST, ensure_writable
 
     if args.if_needed:
         problem = index_problem(settings.corpus_dir, settings.index_dir, settings.embedding_model)
         if problem is None:
             print(f"index in {settings.index_dir} is up to date")
             return 0
-        print(f"rebuilding the index: {problem}")
+        if (settings.index_dir / MANIFEST).is_file():
+            print(f"rebuilding the index in {settings.index_dir}: {problem}", flush=True)
+        else:
+            print(f"building the index in {settings.index_dir} for the first time (about 10 s)", flush=True)
     # Check what is cheap to check before the model takes seconds to load.
     load_corpus(settings.corpus_dir)
     ensure_writable(settings.index_dir)
@@ -158,15 +162,28 @@ def _ask(args: argparse.Namespace, settings: EngineSettings) -> int:
 def _answer_stream(lines: TextIO, submit: Callable[[str, Answer | None], Future[Answer]]) -> Iterator[Answer]:
     """Answers to ``lines`` in order, submitting each line as soon as it is read.
 
-    A reader thread keeps submitting while earlier answers are printed, so
-    questions piped in together reach the batcher together.
+    A line is a question, or a JSON object ``{"question": ..., "chat": ...}``:
+    questions of one chat form a conversation, each asked once the one before
+    it is answered, with what the conversation remembers. A reader thread
+    keeps submitting while earlier answers are printed, so questions piped in
+    together reach the batcher together.
     """
     pending: queue.Queue[Future[Answer] | None] = queue.Queue()
+    conversations: dict[str, tuple[Future[Answer] | None, list[Answer | None]]] = {}
 
     def read() -> None:
         try:
             for line in lines:
-                pending.put(submit(line.rstrip("\r\n"), None))
+                question, chat = _stream_line(line.rstrip("\r\n"))
+                if chat is None:
+                    pending.put(submit(question, None))
+                    continue
+                fresh: list[Answer | None] = [None]
+                before, kept = conversations.get(chat, (None, fresh))
+                answered: Future[Answer] = Future()
+                _ask_in_turn(submit, question, before, kept, answered)
+                conversations[chat] = (answered, kept)
+                pending.put(answered)
         finally:
             pending.put(None)
 
@@ -181,7 +198,49 @@ def _answer_stream(lines: TextIO, submit: Callable[[str, Answer | None], Future[
                 abstained=True,
                 answer="Sorry, this question could not be answered.",
                 reason=f"error: {error}",
+                kind="refused",
             )
+
+
+def _stream_line(line: str) -> tuple[str, str | None]:
+    """A stream line's question and chat id: a JSON object's fields, or the line itself."""
+    if line.lstrip().startswith("{"):
+        try:
+            row = json.loads(line)
+        except ValueError:
+            return line, None
+        if isinstance(row, dict) and isinstance(row.get("question"), str):
+            chat = row.get("chat")
+            return row["question"], None if chat is None else str(chat)
+    return line, None
+
+
+def _ask_in_turn(
+    submit: Callable[[str, Answer | None], Future[Answer]],
+    question: str,
+    before: Future[Answer] | None,
+    kept: list[Answer | None],
+    answered: Future[Answer],
+) -> None:
+    """Ask ``question`` once ``before`` (the chat's previous question) is answered, with the
+    chat's memory ``kept[0]``; resolve ``answered`` after updating that memory."""
+
+    def finish(inner: Future[Answer]) -> None:
+        try:
+            answer = inner.result()
+        except Exception as error:
+            answered.set_exception(error)
+            return
+        kept[0] = remember(kept[0], answer)
+        answered.set_result(answer)
+
+    def ask(_: object = None) -> None:
+        submit(question, kept[0]).add_done_callback(finish)
+
+    if before is None:
+        ask()
+    else:
+        before.add_done_callback(ask)
 
 
 def _as_json(answer: Answer) -> str:
@@ -218,4 +277,4 @@ def _chat(args: argparse.Namespace, settings: EngineSettings) -> int:
             return 0
         answer = engine.answer(question, previous)
         print(answer.answer)
-        previous = None if answer.abstained else answer
+        previous = remember(previous, answer)

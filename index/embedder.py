@@ -105,7 +105,9 @@ class SentenceTransformerEmbedder:
             return np.zeros((0, self._dimension), dtype=np.float32), []
         # With output_value=None, encode returns one dict of tensors per text.
         outputs = cast(
-            "list[dict[str, Any]]", self._model.encode(list(texts), batch_size=self._batch_size, output_value=None)
+            "list[dict[str, Any]]",
+            # No progress bar: sentence-transformers shows one whenever logging is at INFO.
+            self._model.encode(list(texts), batch_size=self._batch_size, output_value=None, show_progress_bar=False),
         )
         encodings = self._model.tokenizer(
             list(texts), return_offsets_mapping=True, truncation=True, max_length=self._model.max_seq_length

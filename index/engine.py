@@ -309,12 +309,6 @@ class _Plan:
     asked: list[str] = field(default_factory=list)
 
 
-def remember(last: Answer | None, answer: Answer) -> Answer | None:
-    """What a conversation keeps after ``answer``: it, when it quotes the articles (a
-    follow-up can lean on it), else the answer kept before ("thanks" forgets nothing)."""
-    return answer if answer.kind in ("answer", "overview") and answer.citations else last
-
-
 def _context_of(previous: Answer | None) -> str | None:
     """What a follow-up to ``previous`` may lean on: the query it answered, if it answered one."""
     if previous is None or previous.kind != "answer" or previous.abstained or not previous.query:

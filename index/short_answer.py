@@ -157,9 +157,7 @@ def short_answer(question: str, sentence: str, stem: Callable[[str], str], about
     # The answer stands by the question's own words; a bare follow-up ("when was that?") has
     # none, and then the words of the exchange it leans on locate it.
     own = {stem(w) for w in _words_of(question) if w not in _QUESTION_WORDS}
-    anchors = _anchor_positions(sentence, own, stem) or _anchor_positions(
-        sentence, {stem(w) for w in asked if w not in _QUESTION_WORDS}, stem
-    )
+    anchors = _anchor_positions(sentence, own or {stem(w) for w in asked if w not in _QUESTION_WORDS}, stem)
     if not anchors:
         return None
     if kind in ("person", "name", "place"):
