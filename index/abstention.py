@@ -144,6 +144,6 @@ def topic_support(
     if not any(is_topic(w) for w in query_words.words):
         return 1.0, ""
     mask = content_mask(query_words.words, is_topic)
-    passage = retriever.passage_words.get([unit])[unit]
+    passage = retriever.passage_words(unit)
     support, word = weakest_support(query_words, mask, passage)
     return support, str(word)

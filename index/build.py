@@ -14,9 +14,13 @@ from index.errors import IndexStoreError
 from index.passages import Unit, units_of
 from index.store import IndexContents, ensure_writable, read_index, read_manifest, write_index
 from index.vector_index import DEFAULT_APPROXIMATE_FROM, HNSW, choose_index_kind, make_faiss_index
+from index.word_store import Packed, compact, pack
 
 # Show a progress bar only when embedding takes more than a moment.
 _PROGRESS_FROM = 512
+# Sentences embedded with their word vectors per call: the model's token
+# vectors of a call are all in memory at once (~60 MB for 1,024 sentences).
+_WORDS_CHUNK = 1024
 
 
 @dataclass(frozen=True)
@@ -53,11 +57,19 @@ def build_index(
     ensure_writable(index_dir)
     units = [unit for document in documents for unit in units_of(document)]
     texts = _unit_texts(units)
-    cache = _previous_embeddings(index_dir, embedder.name)
-    missing = sorted({text for text in texts if text not in cache})
-    if missing:
-        fresh = embedder.embed(missing, progress=progress and len(missing) >= _PROGRESS_FROM)
-        cache.update(zip(missing, fresh, strict=True))
+    cache, word_cache = _previous_embeddings(index_dir, embedder.name)
+    # A sentence's vector and its word vectors come from one forward pass;
+    # a passage needs only its vector (its words are its sentences' words).
+    sentences = sorted({u.text for u in units if u.text not in word_cache})
+    for start in range(0, len(sentences), _WORDS_CHUNK):
+        chunk = sentences[start : start + _WORDS_CHUNK]
+        fresh, fresh_words = embedder.embed_words(chunk)
+        cache.update(zip(chunk, fresh, strict=True))
+        word_cache.update(zip(chunk, map(compact, fresh_words), strict=True))
+    passages = sorted({text for text in texts if text not in cache})
+    if passages:
+        fresh = embedder.embed(passages, progress=progress and len(passages) >= _PROGRESS_FROM)
+        cache.update(zip(passages, fresh, strict=True))
     vectors = np.stack([cache[text] for text in texts]).astype(np.float32, copy=False)
     kind = choose_index_kind(len(vectors), approximate_kind, approximate_from)
     write_index(
@@ -70,30 +82,34 @@ def build_index(
             vectors=vectors,
             faiss_index=make_faiss_index(vectors, kind),
             index_kind=kind,
+            words=pack([word_cache[u.text] for u in units], vectors.shape[1]),
         ),
     )
     distinct = len(set(texts))
+    embedded = len(sentences) + len(passages)
     return BuildReport(
         documents=len(documents),
         sentences=len(units),
         passages=len(units),
-        embedded=len(missing),
-        reused=distinct - len(missing),
+        embedded=embedded,
+        reused=distinct - embedded,
         index_kind=kind,
         seconds=time.perf_counter() - started,
     )
 
 
-def _previous_embeddings(index_dir: Path, model: str) -> dict[str, Vectors]:
-    """Text -> vector from the index already in ``index_dir``, if it was built with ``model``."""
+def _previous_embeddings(index_dir: Path, model: str) -> tuple[dict[str, Vectors], dict[str, Packed]]:
+    """Text -> vector, and sentence -> word vectors, from the index already in ``index_dir``,
+    if it was built with ``model``."""
     try:
         previous = read_index(index_dir)
     except IndexStoreError:
-        return {}
+        return {}, {}
     if previous.manifest.model != model:
-        return {}
+        return {}, {}
     texts = _unit_texts(previous.units)
-    return dict(zip(texts, previous.vectors, strict=True))
+    words = {u.text: previous.words.packed(i) for i, u in enumerate(previous.units)}
+    return dict(zip(texts, previous.vectors, strict=True)), words
 
 
 def _unit_texts(units: list[Unit]) -> list[str]:

@@ -56,7 +56,7 @@ class Engine:
         self._units = stored.units
         self._documents = {d.id: d for d in stored.documents}
         lexical = LexicalIndex([u.text for u in self._units])
-        self._retriever = Retriever(stored.units, stored.vectors, stored.faiss_index, lexical, embedder)
+        self._retriever = Retriever(stored.units, stored.vectors, stored.faiss_index, lexical, stored.words)
         acronyms = {a for u in self._units for a in _ACRONYM.findall(u.text)}
         self._corrector = QueryCorrector(lexical.words, embedder.vocabulary(), lexical.knows, acronyms)
 

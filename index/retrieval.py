@@ -5,7 +5,8 @@
 2. Rerank: the best few are scored again with word-level alignment between
    the question and the sentence (late interaction over contextual word
    vectors), which tells "who owns Instagram" from "who runs Instagram"
-   better than one vector per sentence can.
+   better than one vector per sentence can. The sentences' word vectors were
+   computed at build time, so this stage is numpy work only.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ import numpy as np
 
 from index.alignment import alignment, content_mask
 from index.answer_types import asked_type, gives_type
-from index.embedder import Embedder, Vectors, WordVectors
+from index.embedder import Vectors, WordVectors
 from index.lexical import LexicalIndex
 from index.passages import Unit
 from index.vector_index import search
-from index.word_cache import WordVectorCache
+from index.word_store import StoredWords, passage_words
 
 
 @dataclass(frozen=True)
@@ -76,15 +77,13 @@ class Retriever:
         vectors: Vectors,
         faiss_index: faiss.Index,
         lexical: LexicalIndex,
-        embedder: Embedder,
+        words: StoredWords,
     ) -> None:
         self._units = units
         self._vectors = vectors
         self._faiss = faiss_index
         self.lexical = lexical
-        # Bounded: a sentence's word vectors take ~40 KB, a passage's ~120 KB.
-        self.sentence_words = WordVectorCache(embedder, [u.text for u in units], max_entries=8192)
-        self.passage_words = WordVectorCache(embedder, [u.passage for u in units], max_entries=2048)
+        self._words = words
 
     def passage_text(self, unit: int) -> str:
         """The passage (sentence with neighbours) of sentence ``unit``."""
@@ -93,6 +92,10 @@ class Retriever:
     def sentence_vectors(self, units: Sequence[int]) -> Vectors:
         """The stored vectors of sentences ``units`` (alone, not in their passages)."""
         return self._vectors[list(units)]
+
+    def passage_words(self, unit: int) -> WordVectors:
+        """The contextual word vectors of the passage of sentence ``unit``."""
+        return passage_words(self._units, self._words, unit)
 
     def is_content(self, word: str) -> bool:
         """Whether ``word`` carries topic (not a stop word or question word)."""
@@ -110,7 +113,7 @@ class Retriever:
         needed = {int(i) for ids, _ in shortlists for i in ids}
         # A sentence that leans on the one before it is read together with it.
         needed |= {i - 1 for i in needed if self._units[i].depends_on_previous}
-        sentence_words = self.sentence_words.get(sorted(needed))
+        sentence_words = {i: self._words.get(i) for i in needed}
         return [
             self._second_stage(shortlist, qw, sentence_words, weights)
             for shortlist, qw in zip(shortlists, query_words, strict=True)

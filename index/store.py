@@ -7,6 +7,9 @@ Layout of ``index_dir``::
     documents-<hash>.json       the articles' metadata and paragraphs
     vectors-<hash>.npy          float32 embeddings: sentences, then passages
     faiss-<hash>.index          the FAISS index over those vectors
+    words-<hash>.json           each sentence's words, as the model split it
+    wordvectors-<hash>.npy      float16 contextual vectors of those words, one row each
+    wordoffsets-<hash>.npy      int64: sentence i owns word rows offsets[i]:offsets[i + 1]
 
 Data files are named by their content hash and never overwritten. A build
 writes its data files first and then replaces ``manifest.json`` in one
@@ -20,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -33,8 +37,10 @@ from index.embedder import Vectors
 from index.errors import BUILD_COMMAND, IndexCorruptError, IndexMissingError, IndexWriteError
 from index.passages import Unit
 from index.types import DocumentInfo
+from index.word_store import StoredWords
 
-FORMAT_VERSION = 1
+# 2: contextual word vectors of every sentence are stored.
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 
 
@@ -63,6 +69,7 @@ class StoredIndex:
     units: list[Unit]
     vectors: Vectors
     faiss_index: faiss.Index
+    words: StoredWords
 
 
 def read_manifest(index_dir: Path) -> Manifest:
@@ -99,6 +106,7 @@ def read_index(index_dir: Path) -> StoredIndex:
             units = [Unit(**json.loads(line)) for line in lines]
         vectors = np.load(paths["vectors"], allow_pickle=False)
         faiss_index = faiss.read_index(str(paths["faiss"]))
+        words = _read_words(paths)
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
         raise IndexCorruptError(
             f"index in {index_dir} is unreadable ({error}); rebuild it with: {BUILD_COMMAND}"
@@ -110,11 +118,25 @@ def read_index(index_dir: Path) -> StoredIndex:
         or faiss_index.ntotal != expected_rows
         or faiss_index.d != manifest.dimension
         or len(units) != manifest.sentences
+        or len(words) != len(units)
+        or not words.consistent(manifest.dimension)
     ):
         raise IndexCorruptError(
             f"index files in {index_dir} disagree with its manifest; rebuild it with: {BUILD_COMMAND}"
         )
-    return StoredIndex(manifest, documents, units, vectors, faiss_index)
+    return StoredIndex(manifest, documents, units, vectors, faiss_index, words)
+
+
+def _read_words(paths: dict[str, Path]) -> StoredWords:
+    """The stored word vectors; the big array is memory-mapped, so only the pages questions touch are read."""
+    texts = json.loads(paths["words"].read_text("utf-8"))
+    if not isinstance(texts, list):
+        raise ValueError("the word list is not a list")
+    # One copy of each distinct word ("the", ",") instead of one per occurrence.
+    words = [tuple(sys.intern(str(w)) for w in text) for text in texts]
+    vectors = np.load(paths["wordvectors"], mmap_mode="r", allow_pickle=False)
+    offsets = np.load(paths["wordoffsets"], allow_pickle=False)
+    return StoredWords(words, vectors, offsets)
 
 
 @dataclass(frozen=True)
@@ -128,6 +150,7 @@ class IndexContents:
     vectors: Vectors
     faiss_index: faiss.Index
     index_kind: str
+    words: StoredWords
 
 
 def ensure_writable(index_dir: Path) -> None:
@@ -182,6 +205,18 @@ def _write_files(index_dir: Path, contents: IndexContents) -> Manifest:
         "vectors": _write_content(index_dir, "vectors", ".npy", lambda f: np.save(f, vectors)),
         "faiss": _write_content(
             index_dir, "faiss", ".index", lambda f: f.write(faiss.serialize_index(contents.faiss_index).tobytes())
+        ),
+        "words": _write_content(
+            index_dir,
+            "words",
+            ".json",
+            lambda f: f.write(json.dumps([list(w) for w in contents.words.words], ensure_ascii=False).encode()),
+        ),
+        "wordvectors": _write_content(
+            index_dir, "wordvectors", ".npy", lambda f: np.save(f, contents.words.vectors, allow_pickle=False)
+        ),
+        "wordoffsets": _write_content(
+            index_dir, "wordoffsets", ".npy", lambda f: np.save(f, contents.words.offsets, allow_pickle=False)
         ),
     }
     manifest = Manifest(
@@ -248,7 +283,8 @@ def _fsync_directory(directory: Path) -> None:
 def _remove_unreferenced(index_dir: Path, keep: set[str]) -> None:
     # Only our own data files and stale temporaries: never anything else a
     # person may have put in the directory.
-    prefixes = ("documents-", "units-", "vectors-", "faiss-", ".documents-", ".units-", ".vectors-", ".faiss-")
+    stems = ("documents", "units", "vectors", "faiss", "words", "wordvectors", "wordoffsets")
+    prefixes = tuple(f"{stem}-" for stem in stems) + tuple(f".{stem}-" for stem in stems)
     for path in index_dir.iterdir():
         if path.name.startswith(prefixes) and path.name not in keep:
             path.unlink(missing_ok=True)

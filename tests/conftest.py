@@ -61,10 +61,10 @@ class FakeEmbedder:
         return [w for w in text.replace("’", "'").split() if any(ch.isalnum() for ch in w)] or ["<empty>"]
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> Vectors:
-        self.embedded.extend(texts)
         return self.embed_words(texts)[0]
 
     def embed_words(self, texts: Sequence[str]) -> tuple[Vectors, list[WordVectors]]:
+        self.embedded.extend(texts)
         rows, per_text = [], []
         for text in texts:
             words = self._words(text)

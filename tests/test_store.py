@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
+from typing import BinaryIO
 
+import numpy as np
 import pytest
 
 from index.build import build_index, index_problem
@@ -28,6 +31,21 @@ def test_build_writes_a_consistent_index(tiny_corpus: Path, tmp_path: Path, fake
     ]
 
 
+def test_build_stores_each_sentences_word_vectors(
+    tiny_corpus: Path, tmp_path: Path, fake_embedder: FakeEmbedder
+) -> None:
+    build_index(tiny_corpus, tmp_path / "index", fake_embedder)
+    stored = read_index(tmp_path / "index")
+    # Memory-mapped: the serving process reads only the rows questions touch.
+    assert isinstance(stored.words.vectors, np.memmap) and stored.words.vectors.dtype == np.float16
+    assert len(stored.words) == len(stored.units)
+    for i, unit in enumerate(stored.units):
+        expected = fake_embedder.embed_words([unit.text])[1][0]
+        got = stored.words.get(i)
+        assert got.words == expected.words
+        np.testing.assert_allclose(got.vectors, expected.vectors, atol=1e-3)
+
+
 def test_rebuild_reuses_embeddings_of_unchanged_articles(
     tiny_corpus: Path, tmp_path: Path, fake_embedder: FakeEmbedder
 ) -> None:
@@ -43,6 +61,15 @@ def test_rebuild_reuses_embeddings_of_unchanged_articles(
     assert any("15,000" in t for t in fake_embedder.embedded)
     assert second.embedded == len(fake_embedder.embedded)
     assert second.reused > second.embedded
+    # The unchanged sentences' word vectors are carried over as they were.
+    stored = read_index(index_dir)
+    ferry = [i for i, u in enumerate(stored.units) if u.document == "ferry"]
+    fresh_dir = tmp_path / "fresh"
+    build_index(tiny_corpus, fresh_dir, fake_embedder)
+    fresh = read_index(fresh_dir)
+    for i in ferry:
+        assert stored.words.get(i).words == fresh.words.get(i).words
+        assert np.array_equal(stored.words.get(i).vectors, fresh.words.get(i).vectors)
 
 
 def test_failed_build_leaves_previous_index_intact(
@@ -64,15 +91,37 @@ def test_failed_build_leaves_previous_index_intact(
     assert read_index(index_dir).manifest.documents == 1
 
 
+def test_build_interrupted_while_writing_word_vectors_leaves_previous_index_intact(
+    tiny_corpus: Path, tmp_path: Path, fake_embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index_dir = tmp_path / "index"
+    build_index(tiny_corpus, index_dir, fake_embedder)
+    before = {p.name: p.read_bytes() for p in index_dir.iterdir()}
+    (tiny_corpus / "library.txt").write_text(SECOND_ARTICLE, encoding="utf-8")
+    save = np.save
+
+    def explode_on_word_vectors(file: BinaryIO, array: np.ndarray, **kwargs: bool) -> None:
+        if array.dtype == np.float16:
+            raise KeyboardInterrupt
+        save(file, array, **kwargs)
+
+    monkeypatch.setattr("index.store.np.save", explode_on_word_vectors)
+    with pytest.raises(KeyboardInterrupt):
+        build_index(tiny_corpus, index_dir, fake_embedder)
+    after = {p.name: p.read_bytes() for p in index_dir.iterdir()}
+    assert after == before
+
+
 def test_missing_index(tmp_path: Path) -> None:
     with pytest.raises(IndexMissingError, match="python -m index build"):
         read_manifest(tmp_path)
 
 
-def test_damaged_file_is_detected(tiny_corpus: Path, tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
+@pytest.mark.parametrize("pattern", ["vectors-*.npy", "words-*.json", "wordvectors-*.npy", "wordoffsets-*.npy"])
+def test_damaged_file_is_detected(tiny_corpus: Path, tmp_path: Path, fake_embedder: FakeEmbedder, pattern: str) -> None:
     index_dir = tmp_path / "index"
     build_index(tiny_corpus, index_dir, fake_embedder)
-    vectors = next(index_dir.glob("vectors-*.npy"))
+    vectors = next(index_dir.glob(pattern))
     data = bytearray(vectors.read_bytes())
     data[-1] ^= 0xFF
     vectors.write_bytes(bytes(data))
@@ -97,6 +146,45 @@ def test_manifest_that_lies_about_its_files(tiny_corpus: Path, tmp_path: Path, f
     (index_dir / MANIFEST).write_text(json.dumps(manifest))
     with pytest.raises(IndexCorruptError, match="disagree"):
         read_index(index_dir)
+
+
+def test_missing_word_vectors_file(tiny_corpus: Path, tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
+    index_dir = tmp_path / "index"
+    build_index(tiny_corpus, index_dir, fake_embedder)
+    next(index_dir.glob("wordvectors-*.npy")).unlink()
+    with pytest.raises(IndexCorruptError, match="missing"):
+        read_index(index_dir)
+
+
+def test_word_offsets_that_disagree_with_the_words(
+    tiny_corpus: Path, tmp_path: Path, fake_embedder: FakeEmbedder
+) -> None:
+    # A well-formed file with a valid checksum that still does not fit the rest.
+    index_dir = tmp_path / "index"
+    build_index(tiny_corpus, index_dir, fake_embedder)
+    offsets_path = next(index_dir.glob("wordoffsets-*.npy"))
+    offsets = np.load(offsets_path)
+    offsets[1] += 1
+    np.save(offsets_path, offsets)
+    manifest = json.loads((index_dir / MANIFEST).read_text())
+    manifest["checksums"]["wordoffsets"] = hashlib.sha256(offsets_path.read_bytes()).hexdigest()
+    (index_dir / MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(IndexCorruptError, match="disagree"):
+        read_index(index_dir)
+
+
+def test_index_of_an_older_format_asks_for_a_rebuild(
+    tiny_corpus: Path, tmp_path: Path, fake_embedder: FakeEmbedder
+) -> None:
+    index_dir = tmp_path / "index"
+    build_index(tiny_corpus, index_dir, fake_embedder)
+    manifest = json.loads((index_dir / MANIFEST).read_text())
+    manifest["format_version"] = 1
+    (index_dir / MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(IndexCorruptError, match="python -m index build"):
+        read_index(index_dir)
+    # The rebuild cannot reuse it, and still succeeds.
+    assert build_index(tiny_corpus, index_dir, fake_embedder).reused == 0
 
 
 def test_stale_index_after_corpus_change(tiny_corpus: Path, tmp_path: Path, fake_embedder: FakeEmbedder) -> None:

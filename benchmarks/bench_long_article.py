@@ -1,0 +1,159 @@
+"""Cold answer latency, build time and memory on one long real article, printed as one JSON object.
+
+    PYTHONPATH=. .venv/bin/python benchmarks/bench_long_article.py [--article New_York_City] [--words 10000]
+
+Builds an index of one Wikipedia article from the SQuAD 2.0 dev set (its
+paragraphs, in order, until ``--words`` words) in a temporary directory, then
+a separate serving process opens it as the CLI and bot do and asks about 200
+of the article's SQuAD questions once each, one at a time: every question is
+different, so nothing computed for one question helps the next (cold).
+
+Figures: median and p95 answer latency (ms), model load and build seconds,
+index bytes per sentence, and the serving process's peak RSS. The CPU time
+per answer is reported too: on a shared machine it moves less than wall time. ``engine``
+names the ``index`` package measured: set ``PYTHONPATH`` to the checkout.
+Progress goes to stderr; stdout carries only the JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import index
+from index.build import build_index
+from index.embedder import DEFAULT_MODEL, SentenceTransformerEmbedder
+from index.engine import Engine
+
+REPO = Path(__file__).resolve().parent.parent
+SQUAD = REPO.parent / "shared" / "realtext" / "squad2-dev-articles.json"
+# Not one of the article's questions: the first answer pays one-time costs
+# (torch's thread pools, FAISS's first search) that no later answer does.
+WARM_UP = "What is this article about?"
+
+
+def article_corpus(squad: Path, title: str, words: int) -> tuple[str, list[str], int]:
+    """The article's first paragraphs up to ``words`` words as a corpus file, their questions and words."""
+    articles = {a["title"]: a for a in json.loads(squad.read_text(encoding="utf-8"))["data"]}
+    paragraphs: list[str] = []
+    questions: list[str] = []
+    total = 0
+    for paragraph in articles[title]["paragraphs"]:
+        if total >= words:
+            break
+        context = " ".join(paragraph["context"].split())
+        paragraphs.append(context)
+        questions.extend(qa["question"] for qa in paragraph["qas"])
+        total += len(context.split())
+    front = f"---\ntitle: {title.replace('_', ' ')}\nsource: Wikipedia (SQuAD 2.0 dev)\n---\n"
+    return front + "\n".join(paragraphs) + "\n", questions, total
+
+
+def serve(corpus_dir: Path, index_dir: Path, questions_file: Path) -> dict[str, Any]:
+    """Open the index as the bot does and answer each question once; latencies and peak RSS."""
+    questions = json.loads(questions_file.read_text(encoding="utf-8"))
+    opening = time.perf_counter()
+    engine = Engine.open(corpus_dir, index_dir, DEFAULT_MODEL)
+    open_s = time.perf_counter() - opening
+    engine.answer(WARM_UP)
+    latencies, cpu = [], []
+    abstained = 0
+    for question in questions:
+        before, cpu_before = time.perf_counter(), time.process_time()
+        answer = engine.answer(question)
+        latencies.append((time.perf_counter() - before) * 1000)
+        cpu.append((time.process_time() - cpu_before) * 1000)
+        abstained += answer.abstained
+    p50, p95 = np.percentile(np.asarray(latencies), [50, 95])
+    cpu_p50, cpu_p95 = np.percentile(np.asarray(cpu), [50, 95])
+    return {
+        "questions": len(questions),
+        "abstained": abstained,
+        "latency_ms_p50": round(float(p50), 2),
+        "latency_ms_p95": round(float(p95), 2),
+        "latency_ms_max": round(max(latencies), 2),
+        # CPU time of all the process's threads: less sensitive than wall time
+        # to other work on a shared machine.
+        "cpu_ms_p50": round(float(cpu_p50), 2),
+        "cpu_ms_p95": round(float(cpu_p95), 2),
+        "engine_open_s": round(open_s, 2),
+        # ru_maxrss is in KiB on Linux.
+        "serving_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build the long article's index, measure answering it in a fresh process, print the JSON."""
+    args = _parser().parse_args(argv)
+    if args.serve:
+        corpus_dir, index_dir, questions_file = (Path(p) for p in args.serve)
+        print(json.dumps(serve(corpus_dir, index_dir, questions_file)))
+        return 0
+    text, questions, words = article_corpus(args.squad, args.article, args.words)
+    sample = random.Random(args.seed).sample(questions, min(args.questions, len(questions)))
+    with tempfile.TemporaryDirectory(prefix="bench-long-") as temp:
+        root = Path(temp)
+        corpus_dir = root / "corpus"
+        corpus_dir.mkdir()
+        (corpus_dir / "article.txt").write_text(text, encoding="utf-8")
+        questions_file = root / "questions.json"
+        questions_file.write_text(json.dumps(sample), encoding="utf-8")
+        _status(f"building {args.article} ({words} words) ...")
+        started = time.perf_counter()
+        embedder = SentenceTransformerEmbedder(DEFAULT_MODEL)
+        loaded = time.perf_counter()
+        report = build_index(corpus_dir, root / "index", embedder)
+        built = time.perf_counter()
+        index_bytes = sum(p.stat().st_size for p in (root / "index").iterdir())
+        _status(f"asking {len(sample)} questions in a fresh process ...")
+        serving = subprocess.run(
+            [sys.executable, __file__, "--serve", str(corpus_dir), str(root / "index"), str(questions_file)],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=os.environ.copy(),
+        )
+    figures: dict[str, Any] = {
+        "engine": str(Path(index.__file__).parent),
+        "article": args.article,
+        "words": words,
+        "sentences": report.sentences,
+        "model_load_s": round(loaded - started, 2),
+        "build_s": round(built - loaded, 2),
+        "build_with_model_load_s": round(built - started, 2),
+        "index_bytes": index_bytes,
+        "index_bytes_per_sentence": round(index_bytes / report.sentences),
+    }
+    figures.update(json.loads(serving.stdout))
+    print(json.dumps(figures, indent=2))
+    return 0
+
+
+def _status(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--squad", type=Path, default=SQUAD, help="SQuAD-format JSON (data[].paragraphs[])")
+    parser.add_argument("--article", default="New_York_City", help="the article's SQuAD title")
+    parser.add_argument("--words", type=int, default=10_000, help="take paragraphs until this many words")
+    parser.add_argument("--questions", type=int, default=200, help="how many of its questions to ask")
+    parser.add_argument("--seed", type=int, default=8, help="which questions (a fixed sample)")
+    parser.add_argument("--serve", nargs=3, metavar=("CORPUS", "INDEX", "QUESTIONS"), help=argparse.SUPPRESS)
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""Stored word vectors: packing, slicing, consistency, and a passage read from its sentences."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from index.embedder import WordVectors
+from index.passages import Unit
+from index.word_store import compact, pack, passage_words
+
+
+def _words(*words: str) -> WordVectors:
+    rng = np.random.default_rng(len(words))
+    vectors = rng.standard_normal((len(words), 4)).astype(np.float32)
+    return WordVectors(words, vectors / np.linalg.norm(vectors, axis=1, keepdims=True))
+
+
+def _unit(document: str, text: str) -> Unit:
+    return Unit(document, 1, 1, text, text, False)
+
+
+def test_pack_then_get_gives_each_texts_words_back() -> None:
+    texts = [_words("a", "b"), _words(), _words("c", "d", "e")]
+    stored = pack([compact(t) for t in texts], dimension=4)
+    assert stored.consistent(4) and len(stored) == 3
+    assert list(stored.offsets) == [0, 2, 2, 5]
+    for i, text in enumerate(texts):
+        got = stored.get(i)
+        assert got.words == text.words and got.vectors.dtype == np.float32
+        np.testing.assert_allclose(got.vectors, text.vectors, atol=1e-3)
+
+
+def test_inconsistent_arrays_are_recognised() -> None:
+    stored = pack([compact(_words("a", "b")), compact(_words("c"))], dimension=4)
+    assert not stored.consistent(8)
+    shifted = stored.offsets.copy()
+    shifted[1] = 1
+    assert not type(stored)(stored.words, stored.vectors, shifted).consistent(4)
+    assert not type(stored)(stored.words, stored.vectors.astype(np.float32), stored.offsets).consistent(4)
+
+
+def test_a_passage_is_its_sentences_words_within_one_article() -> None:
+    units = [_unit("x", "one"), _unit("x", "two"), _unit("y", "three"), _unit("y", "four")]
+    stored = pack([compact(_words(u.text)) for u in units], dimension=4)
+    assert passage_words(units, stored, 0).words == ("one", "two")
+    # The neighbour in another article is not part of the passage.
+    assert passage_words(units, stored, 1).words == ("one", "two")
+    assert passage_words(units, stored, 2).words == ("three", "four")
+    both = passage_words(units, stored, 3)
+    np.testing.assert_array_equal(both.vectors, np.concatenate([stored.get(2).vectors, stored.get(3).vectors]))
