@@ -272,4 +272,5 @@ def _verify_checksum(path: Path, expected: str) -> None:
 def _document_from_json(data: dict[str, Any]) -> DocumentInfo:
     data["paragraphs"] = tuple(data["paragraphs"])
     data["examples"] = tuple(data.get("examples", ()))
+    data["aliases"] = tuple((nickname, name) for nickname, name in data.get("aliases", ()))
     return DocumentInfo(**data)

@@ -18,6 +18,9 @@ class DocumentInfo:
     paragraphs: tuple[str, ...]
     # Example questions the article answers, for help texts and abstentions.
     examples: tuple[str, ...] = ()
+    # Nicknames readers use for the article's names, as (nickname, name) pairs
+    # from its ``alias: insta = Instagram`` lines.
+    aliases: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
