@@ -15,7 +15,7 @@ from index.errors import BUILD_COMMAND, IndexCorruptError, IndexStaleError
 from index.lexical import LexicalIndex
 from index.passages import Unit
 from index.retrieval import Evidence, Query, Retriever, Weights
-from index.spelling import QueryCorrector
+from index.spelling import QueryCorrector, alias_map, english_frequency
 from index.store import StoredIndex, read_index, read_manifest
 from index.types import Answer, Citation, DocumentInfo
 
@@ -53,7 +53,10 @@ class Engine:
         lexical = LexicalIndex([u.text for u in self._units])
         self._retriever = Retriever(stored.units, stored.vectors, stored.faiss_index, lexical, embedder)
         acronyms = {a for u in self._units for a in _ACRONYM.findall(u.text)}
-        self._corrector = QueryCorrector(lexical.words, embedder.vocabulary(), lexical.knows, acronyms)
+        aliases = alias_map(stored.documents)
+        self._corrector = QueryCorrector(
+            lexical.words, embedder.vocabulary(), lexical.knows, acronyms, aliases, english_frequency
+        )
 
     @classmethod
     def open(cls, corpus_dir: Path, index_dir: Path, model: str, *, embedder: Embedder | None = None) -> Engine:
