@@ -86,7 +86,9 @@ _GIVES = {
     CAUSE: re.compile(
         r"\b(because|after|over|citing|cited|due to|owing to|thanks to|in response|in the wake|reasons?|"
         r"so that|in order to|so as to|as a result|result of|following|amid|caused|led to|prompted|"
-        r"blamed|accus(ed|ing)|alleg(ed|ing)|on (the )?grounds|for fear)\b",
+        r"blamed|accus(ed|ing)|alleg(ed|ing)|on (the )?grounds|for fear|justif(y|ied|ying)|aim(ed|ing)? (at|to)|"
+        # Purpose: "to protect them from harassment", "to prevent a run on banks".
+        r"to (protect|ensure|prevent|avoid|stop|keep|safeguard|counter|curb))\b",
         re.I,
     ),
 }

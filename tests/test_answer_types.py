@@ -101,8 +101,11 @@ def test_duration_answers(sentence: str, gives: bool) -> None:
         ("The mayor resigned following the scandal.", True),
         ("Prosecutors accused the firm of fraud.", True),
         ("The storm led to floods.", True),
+        ("Roads were closed to protect walkers from rockfalls.", True),
+        ("The bank raised rates to prevent a run.", True),
         ("The mayor opened the library.", False),
         ("The regulator described the platform as extremist.", False),
+        ("The mayor went to Kiel, explaining nothing.", False),
     ],
 )
 def test_cause_answers(sentence: str, gives: bool) -> None:
