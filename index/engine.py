@@ -50,7 +50,7 @@ class Engine:
         self._embedder = embedder
         self._units = stored.units
         self._documents = {d.id: d for d in stored.documents}
-        lexical = LexicalIndex([u.text for u in self._units])
+        lexical = LexicalIndex([u.text for u in self._units], [u.document for u in self._units])
         self._retriever = Retriever(stored.units, stored.vectors, stored.faiss_index, lexical, embedder)
         acronyms = {a for u in self._units for a in _ACRONYM.findall(u.text)}
         aliases = alias_map(stored.documents)
