@@ -34,7 +34,7 @@ from index.errors import BUILD_COMMAND, IndexCorruptError, IndexMissingError, In
 from index.passages import Unit
 from index.types import DocumentInfo
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 
 
