@@ -20,11 +20,13 @@ The thresholds are calibrated on the question sets in ``tests/qa`` by
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from index.alignment import content_mask, weakest_support
 from index.answer_types import CAUSE, asked_type
 from index.embedder import WordVectors
+from index.lexical import LexicalIndex
 from index.retrieval import Evidence, Query, Retriever
 
 _ASKS_PROCEDURE = re.compile(r"\bhow (do|can|should|could|would) (i|we|u)\b|\bhow to\b|\bshould i\b", re.I)
@@ -77,10 +79,16 @@ class AbstentionEvidence:
 def gather_evidence(query: Query, query_words: WordVectors, best: Evidence, retriever: Retriever) -> AbstentionEvidence:
     """Collect the vetoes and measures for ``query`` answered by ``best``."""
     kind = asked_type(query.text)
-    window = frozenset(retriever.lexical.terms(retriever.passage_text(best.unit)))
-    support, word = topic_support(query_words, best.unit, window, retriever)
+    lexical = retriever.lexical
+    document = lexical.document_of(best.unit)
+    window = frozenset(lexical.terms(retriever.passage_text(best.unit)))
+
+    def is_topic(word: str) -> bool:
+        return is_topic_word(word, lexical, document, window)
+
+    support, word = topic_support(query_words, is_topic, lambda: retriever.passage_words(best.unit))
     return AbstentionEvidence(
-        veto=veto_reason(query, kind, best, window, retriever),
+        veto=veto_reason(query, kind, best, window, lexical),
         score=best.score,
         support=support,
         weakest_word=word,
@@ -100,21 +108,20 @@ def decide(evidence: AbstentionEvidence, rule: AbstentionRule) -> str | None:
 
 
 def veto_reason(
-    query: Query, kind: str | None, best: Evidence, window: frozenset[str], retriever: Retriever
+    query: Query, kind: str | None, best: Evidence, window: frozenset[str], lexical: LexicalIndex
 ) -> str | None:
     """The rule-based reasons to abstain, which need no threshold.
 
     ``kind`` is what the question asks for; ``window`` the terms of the best
-    sentence's passage.
+    sentence's passage. Names are those of the best sentence's article.
     """
-    lexical = retriever.lexical
     unknown = lexical.unknown_names(query.text)
     if unknown:
         return f"the article never mentions {unknown[0]}"
     if _ASKS_PROCEDURE.search(query.text):
         return "asks how to do something; the article reports news"
     today = _ASKS_TODAY.search(query.text)
-    if today and today.group().lower() not in retriever.passage_text(best.unit).lower():
+    if today and not set(lexical.terms(today.group())) & window:
         return "asks how things stand today; the article reports one moment"
     if _ASKS_OPINION.search(query.text):
         return "asks for an opinion; the article reports news"
@@ -123,27 +130,41 @@ def veto_reason(
     if kind is not None and kind != CAUSE:
         if not best.answer_type:
             return f"the best sentence has no {kind} in it"
-        names = [t for t in dict.fromkeys(query.terms) if lexical.is_name(t) and not lexical.is_pervasive(t)]
+        document = lexical.document_of(best.unit)
+        names = [
+            t
+            for t in dict.fromkeys(query.terms)
+            if lexical.is_name(t, document) and not lexical.is_pervasive(t, document)
+        ]
         missing = [t for t in names if t not in window]
         if missing:
             return f"the best passage gives a {kind}, but not about {missing[0]}"
     return None
 
 
+def is_topic_word(word: str, lexical: LexicalIndex, document: str, window: frozenset[str]) -> bool:
+    """Whether question word ``word`` names a topic the passage (terms ``window``, of
+    article ``document``) must cover in meaning: a content word that is not a
+    framing word, not one of the article's names and not in the passage as it is."""
+    terms = lexical.terms(word)
+    return (
+        bool(terms)
+        and word.lower() not in _FRAMING
+        and not lexical.is_name(terms[0], document)
+        and terms[0] not in window
+    )
+
+
 def topic_support(
-    query_words: WordVectors, unit: int, window: frozenset[str], retriever: Retriever
+    query_words: WordVectors, is_topic: Callable[[str], bool], passage: Callable[[], WordVectors]
 ) -> tuple[float, str]:
-    """How well the passage around ``unit`` (whose terms are ``window``) covers the
-    question's worst-covered topic word."""
-    lexical = retriever.lexical
+    """How well the passage covers the question's worst-covered topic word, and that word.
 
-    def is_topic(word: str) -> bool:
-        terms = lexical.terms(word)
-        return bool(terms) and word.lower() not in _FRAMING and not lexical.is_name(terms[0]) and terms[0] not in window
-
+    ``passage`` gives the passage's word vectors; it is called only when the
+    question has a topic word to look for, since computing them is the cost.
+    """
     if not any(is_topic(w) for w in query_words.words):
         return 1.0, ""
     mask = content_mask(query_words.words, is_topic)
-    passage = retriever.passage_words(unit)
-    support, word = weakest_support(query_words, mask, passage)
+    support, word = weakest_support(query_words, mask, passage())
     return support, str(word)

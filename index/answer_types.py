@@ -1,9 +1,12 @@
 """What kind of answer a question asks for, and whether a sentence can give it.
 
 A "how many" question is answered by a sentence with a number in it, a "when"
-question by one with a point in time, a "how long" question by one with a
-duration, a "why" question by one that gives a cause, and "what is the name
-of" by one with a name the question does not already hold. Retrieval uses
+question by one with a point in time (a date, or a year of any era: "1066",
+"the 1050s", "the 10th century", "911 AD"), a "how long did it last" question
+by one with a duration, "how tall" or "how long is the river" by one with a
+measure (a number with a unit), a "why" question by one that gives a cause,
+and "what is the name of" by one with a name the question does not already
+hold. Retrieval uses
 this as evidence, and a best sentence that cannot give what was asked is a
 strong sign that the article does not say.
 """
@@ -19,12 +22,33 @@ _NUMBER_WORDS = (
 )
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-_UNITS = "seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?"
+_UNITS = "seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century"
+_MEASURE_UNITS = (
+    # No one-letter units or "in": "$5m", "3 in Russia" are no measures.
+    r"(?:kilo|centi|milli)?met(?:re|er)s?|km|cm|mm|miles?|feet|foot|ft|inch(?:es)?|yards?|"
+    r"(?:square|sq|cubic)\s+\w+|acres?|hectares?|(?:kilo)?grams?|kg|tonnes?|tons?|pounds?|lbs?|"
+    r"ounces?|oz|litres?|liters?|gallons?|knots?|mph|km/h|kph|degrees?|°[CF]?|light[- ]years?|"
+    r"storeys?|stories|floors?|" + _UNITS
+)
+_ORDINALS = (
+    "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
+    "fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first"
+)
 
-NUMBER, TIME, DURATION, CAUSE, NAME = "number", "time", "duration", "cause", "name"
+NUMBER, TIME, DURATION, MEASURE, CAUSE, NAME = "number", "time", "duration", "measure", "cause", "name"
 
-# Checked in order: "how long after" asks for a duration, not a time.
+# Checked in order: "how long is the river" asks for a measure, "how long
+# after" for a duration, not a time.
 _ASKS = (
+    (
+        MEASURE,
+        re.compile(
+            r"\bhow (tall|far|high|deep|wide|big|large|heavy|thick|fast|long (is|was|are|were) (the|a|an|its|their))\b|"
+            r"\bwhat (is|was|are) (the|its|their) (length|height|distance|area|depth|width|size|weight|speed|"
+            r"elevation|altitude)\b",
+            re.I,
+        ),
+    ),
     (DURATION, re.compile(r"\bhow long\b|\bfor how many (days|weeks|months|years|hours)\b", re.I)),
     (
         NUMBER,
@@ -39,24 +63,38 @@ _ASKS = (
     (NAME, re.compile(r"\bwhat(?:'s| is| was)? (?:the )?names? of\b|\bwhat is (?:it|that) called\b", re.I)),
 )
 
+_YEAR = (
+    # A year of any era: "1066", "2003", the "1800s" or "the 1050s", the
+    # "'60s", "911 AD", "44 BC", "AD 79", "the 10th century", "a millennium".
+    r"\b(1\d|20)\d\d\b(?!,\d)|\b\d{3,4}s\b|['’]\d0s\b|\b\d{1,4}\s*(BC|BCE|AD|CE)\b|\b(AD|A\.D\.)\s*\d{1,4}\b|"
+    rf"\b(\d{{1,2}}(st|nd|rd|th)|{_ORDINALS})[\s-]+(century|centuries|millennium)\b|"
+    r"\b(in|since|by|from|until|till|before|after|during|around|circa|c\.)\s+\d{3,4}\b(?![,.]\d)"
+)
 _GIVES = {
     NUMBER: re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.I),
     TIME: re.compile(
         rf"\b({_MONTHS}|{_DAYS}|midnight|noon|today|yesterday|tomorrow|tonight|week|weeks|month|months|"
-        rf"year|years|hours|days|morning|evening|night)\b|\b\d{{1,2}}(:\d\d)?\s*(am|pm)\b|\b(19|20)\d\d\b",
+        rf"year|years|hours|days|morning|evening|night|century|centuries)\b|\b\d{{1,2}}(:\d\d)?\s*(am|pm)\b|{_YEAR}",
         re.I,
     ),
+    MEASURE: re.compile(rf"(\d|\b({_NUMBER_WORDS}))[\d,.]*\s*-?\s*({_MEASURE_UNITS})(?![^\W\d_])", re.I),
     DURATION: re.compile(
         rf"\b(\d+|{_NUMBER_WORDS}|a|an|several|few)\s+({_UNITS})\b|\b(permanent(ly)?|temporar(y|ily)|"
         rf"indefinitely|until|for good)\b",
         re.I,
     ),
     CAUSE: re.compile(
-        r"\b(because|after|over|citing|due to|owing to|in response|in the wake|explaining|reason|"
-        r"so that|in order to|to protect|to ensure|as a result|described)\b",
+        r"\b(because|after|over|citing|cited|due to|owing to|thanks to|in response|in the wake|reasons?|"
+        r"so that|in order to|so as to|as a result|result of|following|amid|caused|led to|prompted|"
+        r"blamed|accus(ed|ing)|alleg(ed|ing)|on (the )?grounds|for fear|justif(y|ied|ying)|aim(ed|ing)? (at|to)|"
+        # Purpose: "to protect them from harassment", "to prevent a run on banks".
+        r"to (protect|ensure|prevent|avoid|stop|keep|safeguard|counter|curb))\b",
         re.I,
     ),
 }
+
+# "How long is the ban?" may ask for a length or a duration.
+_HOW_LONG = re.compile(r"\bhow long\b", re.I)
 
 _NAME_WORD = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+")
 
@@ -75,4 +113,6 @@ def gives_type(sentence: str, kind: str, question: str = "") -> bool:
         # Compare word openings so that "Russia's" counts as named by "Russian".
         asked = {w[:5].lower() for w in re.findall(r"[\w’'-]+", question)}
         return any(w[:5].lower() not in asked for w in _NAME_WORD.findall(sentence))
+    if kind == MEASURE and _HOW_LONG.search(question) and _GIVES[DURATION].search(sentence):
+        return True
     return bool(_GIVES[kind].search(sentence))

@@ -1,9 +1,11 @@
 """Reading articles from the corpus directory.
 
 An article is one UTF-8 ``.txt`` file. It may open with front matter between
-two ``---`` lines, one ``key: value`` per line (``title``, ``source``, ``author``,
-``url``, ``language``, ``date``, and any number of ``example`` lines, each a question
-the article answers). After it, every non-empty line is a paragraph.
+two ``---`` lines, one ``key: value`` per line (``title``, ``source``, ``author``, ``url``,
+``language``, ``date``, any number of ``example`` lines, each a question
+the article answers, and any number of ``alias`` lines, each a nickname readers
+use for one of the article's names, as ``alias: insta = Instagram``). After it,
+every non-empty line is a paragraph.
 """
 
 from __future__ import annotations
@@ -57,7 +59,15 @@ def read_document(path: Path) -> DocumentInfo:
         paragraphs=paragraphs,
         examples=tuple(meta.get("example", [])),
         author=meta.get("author", [""])[0],
+        aliases=tuple(_parse_alias(value, path) for value in meta.get("alias", [])),
     )
+
+
+def _parse_alias(value: str, path: Path) -> tuple[str, str]:
+    nickname, sep, name = (part.strip() for part in value.partition("="))
+    if not sep or not nickname or not name:
+        raise CorpusError(f"{path}: alias lines are 'alias: nickname = name', got {value!r}")
+    return nickname, name
 
 
 def _split_front_matter(text: str, path: Path) -> tuple[dict[str, list[str]], str]:

@@ -21,7 +21,7 @@ from index.questions import needs_context, split_question
 from index.replies import NOT_IN_ARTICLE, about_reply, render_plain, smalltalk_reply
 from index.retrieval import Evidence, Query, Retriever, Weights
 from index.short_answer import short_answer
-from index.spelling import QueryCorrector
+from index.spelling import QueryCorrector, alias_map, english_frequency
 from index.store import StoredIndex, read_index, read_manifest
 from index.types import Answer, AnswerKind, Citation, DocumentInfo
 
@@ -55,10 +55,13 @@ class Engine:
         self._embedder = embedder
         self._units = stored.units
         self._documents = {d.id: d for d in stored.documents}
-        lexical = LexicalIndex([u.text for u in self._units])
+        lexical = LexicalIndex([u.text for u in self._units], [u.document for u in self._units])
         self._retriever = Retriever(stored.units, stored.vectors, stored.faiss_index, lexical, stored.words)
         acronyms = {a for u in self._units for a in _ACRONYM.findall(u.text)}
-        self._corrector = QueryCorrector(lexical.words, embedder.vocabulary(), lexical.knows, acronyms)
+        aliases = alias_map(stored.documents)
+        self._corrector = QueryCorrector(
+            lexical.words, embedder.vocabulary(), lexical.knows, acronyms, aliases, english_frequency
+        )
 
     @classmethod
     def open(cls, corpus_dir: Path, index_dir: Path, model: str, *, embedder: Embedder | None = None) -> Engine:

@@ -25,46 +25,70 @@ Scores = npt.NDArray[np.float32]
 # happen to contain them.
 _STOPWORDS = frozenset(STOPWORDS_EN) | frozenset(
     "what which who whom whose why how when where did does do was were is are say said tell happen "
-    "happened happens anything something someone please know".split()
+    "happened happens anything something someone please know i".split()
 )
 
 
 _WORD = re.compile(r"[^\W\d_][\w’']*")
 
-# A name used in this share of sentences is what the corpus is about
-# ("Russia"), so it stands implied in every sentence.
+# A name used in this share of an article's sentences is what the article is
+# about ("Russia"), so it stands implied in every one of its sentences.
 _PERVASIVE_SHARE = 0.2
 _OPENING = 5
+# A line this short without a full stop is a heading, where every word may be
+# capitalised ("Up the Falls"): no evidence of a name.
+_HEADING_WORDS = 12
+_SENTENCE_END = re.compile(r"[.!?…][’”\"')\]]*$")
+
+OPENING, CAPITAL, LOWER = "opening", "capital", "lower"
+
+
+def word_cases(text: str) -> list[tuple[str, str]]:
+    """Each word of ``text`` with how it is written: opening a sentence, capitalised, or lower case."""
+    cases = []
+    for number, match in enumerate(_WORD.finditer(text)):
+        before = text[: match.start()].rstrip(" ‘“\"'(")
+        if number == 0 or before.endswith((".", "!", "?", ":")):
+            cases.append((match.group(), OPENING))
+        else:
+            cases.append((match.group(), CAPITAL if match.group()[0].isupper() else LOWER))
+    return cases
 
 
 def capitalised_names(text: str) -> list[str]:
     """Capitalised words that do not open a sentence: the names of ``text``, roughly."""
-    names = []
-    for number, match in enumerate(_WORD.finditer(text)):
-        before = text[: match.start()].rstrip(" ‘“\"'(")
-        opens_sentence = number == 0 or before.endswith((".", "!", "?", ":"))
-        if match.group()[0].isupper() and not opens_sentence:
-            names.append(match.group())
-    return names
+    return [word for word, case in word_cases(text) if case == CAPITAL]
+
+
+def is_heading(text: str) -> bool:
+    """Whether ``text`` reads as a title or heading rather than a sentence."""
+    return len(text.split()) <= _HEADING_WORDS and not _SENTENCE_END.search(text.strip())
 
 
 class LexicalIndex:
-    """BM25 (bm25s) over a fixed list of texts, plus what words and names they use."""
+    """BM25 (bm25s) over a fixed list of texts, plus what words and names they use.
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    ``documents`` gives the article each text belongs to (all one article when
+    omitted): what is a name, and what an article is about, is decided within
+    each article, so adding an article never changes another's.
+    """
+
+    def __init__(self, texts: Sequence[str], documents: Sequence[str] | None = None) -> None:
         self._stemmer = Stemmer.Stemmer("english")
-        documents = [self.terms(text) for text in texts]
+        self._documents = list(documents) if documents is not None else [""] * len(texts)
+        if len(self._documents) != len(texts):
+            raise ValueError(f"{len(texts)} texts but {len(self._documents)} document ids")
+        term_lists = [self.terms(text) for text in texts]
         # Every folded word the texts use, for spelling correction.
         self.words = frozenset(w for text in texts for w in words(text))
         # Word openings, so "Belarus" is known from "Belarusian".
         self._openings = frozenset(w[:_OPENING] for w in self.words if len(w) >= _OPENING)
-        self._names = frozenset(term for text in texts for name in capitalised_names(text) for term in self.terms(name))
+        self._names = self._names_by_document(texts)
+        self._pervasive = _pervasive_by_document(term_lists, self._documents)
         # In how many texts each term occurs (once per text).
-        frequencies = Counter(term for terms in documents for term in set(terms))
-        self._vocabulary = frozenset(frequencies)
-        self._pervasive = frozenset(t for t, n in frequencies.items() if n >= _PERVASIVE_SHARE * len(texts))
+        self._vocabulary = frozenset(term for terms in term_lists for term in terms)
         self._retriever = bm25s.BM25()
-        self._retriever.index(documents, show_progress=False)
+        self._retriever.index(term_lists, show_progress=False)
         self._size = len(texts)
 
     def terms(self, text: str) -> list[str]:
@@ -75,21 +99,28 @@ class LexicalIndex:
         """Whether ``word``, once stemmed, occurs anywhere in the texts."""
         return self._stem([word])[0] in self._vocabulary
 
-    def is_name(self, term: str) -> bool:
-        """Whether ``term`` (stemmed) is a name in the texts, like ``instagram`` or ``mosseri``."""
-        return term in self._names
+    def document_of(self, text: int) -> str:
+        """The article that text number ``text`` belongs to."""
+        return self._documents[text]
 
     def stem(self, word: str) -> str:
         """The stem of one folded word."""
         return self._stem([word])[0]
 
     def is_name_word(self, word: str) -> bool:
-        """Whether the folded ``word`` names something in the texts ("mosseri", "russia")."""
-        return word not in _STOPWORDS and self.stem(word) in self._names
+        """Whether the folded ``word`` names something in any of the articles ("mosseri")."""
+        stem = self.stem(word)
+        return word not in _STOPWORDS and any(stem in names for names in self._names.values())
 
-    def is_pervasive(self, term: str) -> bool:
-        """Whether ``term`` (stemmed) is in so many texts that it is their common subject."""
-        return term in self._pervasive
+    def is_name(self, term: str, document: str) -> bool:
+        """Whether ``term`` (stemmed) is a name in article ``document``, like ``instagram`` or
+        ``mosseri``: written there mostly with a capital where no sentence opens."""
+        return term in self._names.get(document, frozenset())
+
+    def is_pervasive(self, term: str, document: str) -> bool:
+        """Whether ``term`` (stemmed) is in so many of article ``document``'s sentences that it
+        is the article's subject."""
+        return term in self._pervasive.get(document, frozenset())
 
     def unknown_names(self, text: str) -> list[str]:
         """Capitalised words of ``text`` (not opening it) that the texts never use in any form."""
@@ -114,3 +145,30 @@ class LexicalIndex:
 
     def _stem(self, tokens: Iterable[str]) -> list[str]:
         return list(self._stemmer.stemWords(list(tokens)))
+
+    def _names_by_document(self, texts: Sequence[str]) -> dict[str, frozenset[str]]:
+        """Per article, the terms written mostly capitalised where no sentence opens."""
+        counts: dict[str, Counter[tuple[str, str]]] = {}
+        for text, document in zip(texts, self._documents, strict=True):
+            heading = is_heading(text)
+            tally = counts.setdefault(document, Counter())
+            for word, case in word_cases(text):
+                if case == LOWER or (case == CAPITAL and not heading):
+                    tally.update((term, case) for term in self.terms(word))
+        return {document: frozenset(_mostly_capitalised(tally)) for document, tally in counts.items()}
+
+
+def _mostly_capitalised(tally: Counter[tuple[str, str]]) -> list[str]:
+    return [term for term, case in tally if case == CAPITAL and tally[term, CAPITAL] > tally[term, LOWER]]
+
+
+def _pervasive_by_document(term_lists: Sequence[list[str]], documents: Sequence[str]) -> dict[str, frozenset[str]]:
+    """Per article, the terms in at least ``_PERVASIVE_SHARE`` of its texts."""
+    frequencies: dict[str, Counter[str]] = {}
+    sizes: Counter[str] = Counter(documents)
+    for terms, document in zip(term_lists, documents, strict=True):
+        frequencies.setdefault(document, Counter()).update(set(terms))
+    return {
+        document: frozenset(t for t, n in counted.items() if n >= _PERVASIVE_SHARE * sizes[document])
+        for document, counted in frequencies.items()
+    }

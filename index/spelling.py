@@ -1,38 +1,38 @@
-"""Query clean-up: informal words and typos, corrected against the corpus.
+"""Query clean-up: nicknames, chat abbreviations and typos, corrected against the corpus.
 
-A word is left alone when the corpus knows it (in any inflection) or when it
-is an ordinary English word. An unknown word is first looked up among common
-chat abbreviations, then matched to the closest corpus word within a small
-edit distance that counts a transposition as one edit. Only corpus words are
-offered as corrections: "tweet" must not become "sweet".
+A rewrite needs evidence. The article's own nicknames (its ``alias`` lines,
+``insta = Instagram``) are always expanded. Common chat abbreviations
+(``ppl``, ``wat``, ``govt``) are expanded when written in lower case, and the
+single letters of chat speak (``u``, ``r``, ``n``, ``w``, ``y``) only in a
+question written all in lower case, where nothing else could be meant; a
+digit stays a number ("who won 4 medals"). A word is left alone when the
+corpus knows it (in any inflection), when the model's vocabulary has it, or
+when it is an ordinary English word (from ``wordfreq``): "unproven" is not
+"proven" misspelt. An unknown word is matched to the closest corpus word
+within a small edit distance that counts a transposition as one edit, and
+only rewritten when it is rare in English or far rarer than that corpus word
+("goverment"). Only corpus words are offered as corrections: "tweet" must not
+become "sweet".
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+from wordfreq import zipf_frequency
 
 from index.text import fold
+from index.types import DocumentInfo
+
+WordFrequency = Callable[[str], float]
 
 _INFORMAL = {
     "ppl": "people",
     "ppls": "people",
     "peeps": "people",
-    "insta": "Instagram",
-    "ig": "Instagram",
-    "insta's": "Instagram's",
-    "gram": "Instagram",
-    "fb": "Facebook",
-    "yt": "YouTube",
-    "zuck": "Zuckerberg",
-    "u": "you",
-    "ur": "your",
-    "r": "are",
-    "y": "why",
-    "n": "and",
     "da": "the",
     "dat": "that",
     "wat": "what",
@@ -56,7 +56,6 @@ _INFORMAL = {
     "cuz": "because",
     "coz": "because",
     "b4": "before",
-    "w": "with",
     "tho": "though",
     "thru": "through",
     "msg": "message",
@@ -66,8 +65,6 @@ _INFORMAL = {
     "vids": "videos",
     "vid": "video",
     "rn": "now",
-    "2": "to",
-    "4": "for",
     "plz": "please",
     "pls": "please",
     "gonna": "going to",
@@ -76,17 +73,49 @@ _INFORMAL = {
     "nah": "no",
     "ya": "you",
     "yall": "you",
-    "ru": "Russia",
-    "rus": "Russia",
-    "ukr": "Ukraine",
     "mil": "million",
 }
 
+# Letters that are chat speak only where the whole question is: "why r ppl
+# queuing" but "W Bush", "vitamin B", "the U.S.".
+_CHAT_LETTERS = {"u": "you", "ur": "your", "r": "are", "n": "and", "w": "with"}
+# "y" means "why" only as a question's first word ("y is insta blocked").
+_OPENING_CHAT_LETTERS = {"y": "why"}
+# What may follow a chat letter: "w/ putin", "u?", "r," but not "u.s" or "n-word".
+_CHAT_LETTER_END = re.compile(r"$|[\s,?!/]")
+
+# Zipf frequencies (log10 of uses per billion words): 3 is once per million
+# words, about where ordinary English words end; below 2 a word is rare.
+_ORDINARY_ZIPF = 3.0
+_RARE_ZIPF = 2.0
+# A fairly rare word is a typo only when its correction is this many Zipf
+# steps (powers of ten) more common: "goverment" but not "negate" -> "debate".
+_TYPO_ODDS_ZIPF = 2.0
+
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_POSSESSIVE = re.compile(r"^(.*?)(['’]s)$")
+
+
+def english_frequency(word: str) -> float:
+    """How common ``word`` is in English text, on the Zipf scale (0 when wordfreq never saw it)."""
+    return float(zipf_frequency(word, "en"))
+
+
+def alias_map(documents: Sequence[DocumentInfo]) -> dict[str, str]:
+    """Every article's nicknames, folded, with the name each stands for.
+
+    A nickname two articles give different names is left out: nothing says
+    which one a question means.
+    """
+    names: dict[str, set[str]] = {}
+    for document in documents:
+        for nickname, name in document.aliases:
+            names.setdefault(fold(nickname), set()).add(name)
+    return {nickname: next(iter(meant)) for nickname, meant in names.items() if len(meant) == 1}
 
 
 class QueryCorrector:
-    """Rewrites a question's informal and misspelt words into corpus words."""
+    """Rewrites a question's nicknames, informal and misspelt words into corpus words."""
 
     def __init__(
         self,
@@ -94,8 +123,12 @@ class QueryCorrector:
         general_words: Iterable[str] = (),
         known: Callable[[str], bool] = lambda word: False,
         acronyms: Iterable[str] = (),
+        aliases: Mapping[str, str] | None = None,
+        word_frequency: WordFrequency = lambda word: 0.0,
     ) -> None:
-        """``known`` tells whether a word occurs in the corpus in some inflection."""
+        """``known`` tells whether a word occurs in the corpus in some inflection;
+        ``aliases`` maps the articles' nicknames to their names; ``word_frequency``
+        gives a word's Zipf frequency in English (``english_frequency``)."""
         self._corpus = sorted({fold(w) for w in corpus_words if w.isalpha()})
         self._corpus_set = frozenset(self._corpus)
         # Short all-capital words are matched only against the corpus's own
@@ -104,15 +137,27 @@ class QueryCorrector:
         self._general = frozenset(general_words)
         self._general_sorted = sorted(self._general)
         self._known = known
+        self._aliases = {fold(nickname): name for nickname, name in (aliases or {}).items()}
+        self._frequency = word_frequency
+        # Loads the word list now rather than on the first question.
+        word_frequency("the")
 
     def correct(self, question: str) -> str:
-        """``question`` with each informal or misspelt word replaced; other text kept as is."""
-        return _TOKEN.sub(lambda match: self.correct_word(match.group(0)), question)
+        """``question`` with each nickname, informal or misspelt word replaced; other text kept as is."""
+        chatty = not any(ch.isupper() for ch in question)
+
+        def replace(match: re.Match[str]) -> str:
+            return self._chat_letter(match, chatty) or self.correct_word(match.group(0))
+
+        return _TOKEN.sub(replace, question)
 
     def correct_word(self, word: str) -> str:
-        """The corrected form of one word (the word itself when it needs none)."""
+        """The corrected form of one word (the word itself when it needs none), out of context."""
         folded = fold(word)
-        if folded in _INFORMAL:
+        alias = self._alias(folded)
+        if alias is not None:
+            return alias
+        if folded in _INFORMAL and not word.isupper():
             return _INFORMAL[folded]
         if word.isupper() and 2 < len(word) < 6 and folded not in self._corpus_set:
             match = process.extractOne(folded, self._acronyms, scorer=OSA.distance, score_cutoff=1)
@@ -123,6 +168,7 @@ class QueryCorrector:
             or folded in self._corpus_set
             or folded in self._general
             or self._known(folded)
+            or self._frequency(folded) >= _ORDINARY_ZIPF
         ):
             return word
         match = process.extractOne(folded, self._corpus, scorer=OSA.distance, score_cutoff=_max_edits(folded))
@@ -130,10 +176,42 @@ class QueryCorrector:
             # A long word one edit away from an ordinary word is that word
             # misspelt ("populaton"); short ones are too often real words.
             match = process.extractOne(folded, self._general_sorted, scorer=OSA.distance, score_cutoff=1)
-        return word if match is None else str(match[0])
+        if match is None or not self._is_typo_of(folded, str(match[0])):
+            return word
+        return _same_case(str(match[0]), word)
+
+    def _alias(self, folded: str) -> str | None:
+        if folded in self._aliases:
+            return self._aliases[folded]
+        possessive = _POSSESSIVE.match(folded)
+        if possessive and possessive.group(1) in self._aliases:
+            return self._aliases[possessive.group(1)] + possessive.group(2)
+        return None
+
+    def _chat_letter(self, match: re.Match[str], chatty: bool) -> str | None:
+        """The chat-speak meaning of a lone letter such as "u", or None."""
+        token, text = match.group(0), match.string
+        if not chatty or not _CHAT_LETTER_END.match(text, match.end()):
+            return None
+        if match.start() > 0 and not text[match.start() - 1].isspace():
+            return None
+        if token in _CHAT_LETTERS:
+            return _CHAT_LETTERS[token]
+        opening = not text[: match.start()].strip()
+        return _OPENING_CHAT_LETTERS.get(token) if opening else None
+
+    def _is_typo_of(self, word: str, correction: str) -> bool:
+        """Whether ``word`` is more likely ``correction`` misspelt than a rare word of its own."""
+        frequency = self._frequency(word)
+        return frequency < _RARE_ZIPF or self._frequency(correction) - frequency >= _TYPO_ODDS_ZIPF
 
 
 _GENERAL_FROM = 8
+
+
+def _same_case(correction: str, word: str) -> str:
+    """``correction`` capitalised like ``word``, so a misspelt name stays a name ("Moseri" -> "Mosseri")."""
+    return correction.capitalize() if word[:1].isupper() else correction
 
 
 def _max_edits(word: str) -> int:

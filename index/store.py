@@ -40,7 +40,8 @@ from index.types import DocumentInfo
 from index.word_store import StoredWords
 
 # 2: contextual word vectors of every sentence are stored.
-FORMAT_VERSION = 2
+# 3: units carry the general dependence flags; documents their aliases.
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 
 
@@ -308,4 +309,5 @@ def _verify_checksum(path: Path, expected: str) -> None:
 def _document_from_json(data: dict[str, Any]) -> DocumentInfo:
     data["paragraphs"] = tuple(data["paragraphs"])
     data["examples"] = tuple(data.get("examples", ()))
+    data["aliases"] = tuple((nickname, name) for nickname, name in data.get("aliases", ()))
     return DocumentInfo(**data)

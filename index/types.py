@@ -24,6 +24,9 @@ class DocumentInfo:
     # Example questions the article answers, for help texts and abstentions.
     examples: tuple[str, ...] = ()
     author: str = ""
+    # Nicknames readers use for the article's names, as (nickname, name) pairs
+    # from its ``alias: insta = Instagram`` lines.
+    aliases: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

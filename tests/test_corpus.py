@@ -4,8 +4,11 @@ from pathlib import Path
 
 import pytest
 
+from index.build import build_index
 from index.corpus import corpus_fingerprint, load_corpus, read_document
 from index.errors import CorpusError
+from index.store import read_index
+from tests.conftest import FakeEmbedder
 
 REAL = Path(__file__).resolve().parent.parent / "corpus" / "russia-instagram.txt"
 
@@ -69,3 +72,31 @@ def test_fingerprint_changes_with_any_byte(tmp_path: Path) -> None:
     before = corpus_fingerprint(tmp_path)
     (tmp_path / "a.txt").write_text("One!\n", encoding="utf-8")
     assert corpus_fingerprint(tmp_path) != before
+
+
+def test_aliases_are_read_from_front_matter(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("---\nalias: insta = Instagram\nalias:  fb=Facebook \n---\nText.\n", encoding="utf-8")
+    assert read_document(path).aliases == (("insta", "Instagram"), ("fb", "Facebook"))
+
+
+@pytest.mark.parametrize("line", ["alias: insta", "alias: = Instagram", "alias: insta ="])
+def test_malformed_alias_names_the_file(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(f"---\n{line}\n---\nText.\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="alias lines are 'alias: nickname = name'"):
+        read_document(path)
+
+
+def test_real_article_names_its_nicknames() -> None:
+    aliases = dict(read_document(REAL).aliases)
+    assert aliases["insta"] == "Instagram" and aliases["fb"] == "Facebook"
+    assert "gram" not in aliases
+
+
+def test_aliases_survive_the_index(tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("---\nalias: insta = Instagram\n---\nInstagram is blocked.\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "index", fake_embedder)
+    assert read_index(tmp_path / "index").documents[0].aliases == (("insta", "Instagram"),)

@@ -20,9 +20,10 @@ def test_answer_quotes_and_cites_exact_sentences(tiny_engine: Engine) -> None:
     assert (best.document, best.paragraph, best.sentence) == ("ferry", 1, 2)
     assert best.title == "Harbour town gets a new ferry"
     assert answer.kind == "answer" and answer.short_answer == "Nordwerft"
-    # The lead is the short answer with its marker, then the quote with its paragraph.
+    # The lead is the short answer with its marker; "The ferry" is the one the sentence
+    # before introduces, which comes along as context.
     assert answer.answer.splitlines()[0] == "Nordwerft [1]"
-    assert "[1] “The ferry was built by Nordwerft in Kiel.” (¶1)" in answer.answer
+    assert "Monday. The ferry was built by Nordwerft in Kiel.” (¶1)" in answer.answer
     assert answer.answer.endswith("— Harbour town gets a new ferry, Test Gazette")
 
 

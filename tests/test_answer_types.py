@@ -1,0 +1,124 @@
+"""What a question asks for and which sentences can give it, without the model."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.answer_types import CAUSE, DURATION, MEASURE, NAME, NUMBER, TIME, asked_type, gives_type
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many people use Instagram in Russia?", NUMBER),
+        ("What is the population of Norway?", NUMBER),
+        ("When did Russia invade Ukraine?", TIME),
+        ("In what year was it built? What year?", TIME),
+        ("How long will the ban last?", DURATION),
+        ("How long after the Facebook shutdown did Instagram get blocked?", DURATION),
+        ("How long is the river?", MEASURE),
+        ("how tall is the tower", MEASURE),
+        ("How far is Kiel from Port Vale?", MEASURE),
+        ("What is the height of the dam?", MEASURE),
+        ("Why was Instagram blocked?", CAUSE),
+        ("What led Russia to cut off Instagram?", CAUSE),
+        ("What is the name of the Google executive?", NAME),
+        ("Who is the head of Instagram?", None),
+        ("What did Mosseri tweet?", None),
+    ],
+)
+def test_asked_type(question: str, kind: str | None) -> None:
+    assert asked_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gives"),
+    [
+        ("The service shuts down at midnight on Sunday.", True),
+        ("It was announced on March 4.", True),
+        ("The Normans invaded England in 1066.", True),
+        ("The city was founded in 911 AD.", True),
+        ("Caesar crossed the Rubicon in 49 BC.", True),
+        ("The town was sacked in AD 410.", True),
+        ("The town grew in the 1050s.", True),
+        ("Railways reached it in the 1800s.", True),
+        ("The music of the ’60s still sells.", True),
+        ("The castle dates from the 10th century.", True),
+        ("The abbey was rebuilt in the twelfth century.", True),
+        ("Since 2003 the bridge has been closed.", True),
+        ("The dam was finished in 1936.", True),
+        # Numbers that are no points in time.
+        ("Instagram has 80 million users.", False),
+        ("The order came with 2,000 pages.", False),
+        ("The ferry carries 300 passengers.", False),
+        ("Tickets cost four euros.", False),
+    ],
+)
+def test_time_answers(sentence: str, gives: bool) -> None:
+    assert gives_type(sentence, TIME) is gives
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "gives"),
+    [
+        ("The river is 6,650 km long.", "How long is the river?", True),
+        ("The tower is 300 metres tall.", "How tall is the tower?", True),
+        ("The tunnel runs for 6.5 miles under the bay.", "How long is the tunnel?", True),
+        ("The lake covers 2 square miles.", "How big is the lake?", True),
+        ("The bridge took 5 years to build.", "How long is the bridge?", True),
+        # "How long is the ban" may mean for how long.
+        ("The ban is permanent.", "How long is the ban?", True),
+        ("The ban is permanent.", "How tall is the tower?", False),
+        ("The river flows through 11 countries.", "How long is the river?", False),
+        ("Instagram has 80m users.", "How big is Instagram?", False),
+        ("The city lies on the river.", "How far is the city?", False),
+    ],
+)
+def test_measure_answers(sentence: str, question: str, gives: bool) -> None:
+    assert gives_type(sentence, MEASURE, question) is gives
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gives"),
+    [
+        ("The service will be blocked for two weeks.", True),
+        ("The restrictions are temporary.", True),
+        ("The ban stays until further notice.", True),
+        ("The service was blocked on Monday.", False),
+        ("The river is 6,650 km long.", False),
+    ],
+)
+def test_duration_answers(sentence: str, gives: bool) -> None:
+    assert gives_type(sentence, DURATION) is gives
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gives"),
+    [
+        ("The match was called off because of the storm.", True),
+        ("The ferry was delayed due to high winds.", True),
+        ("Flights were grounded amid fears of ash.", True),
+        ("The mayor resigned following the scandal.", True),
+        ("Prosecutors accused the firm of fraud.", True),
+        ("The storm led to floods.", True),
+        ("Roads were closed to protect walkers from rockfalls.", True),
+        ("The bank raised rates to prevent a run.", True),
+        ("The mayor opened the library.", False),
+        ("The regulator described the platform as extremist.", False),
+        ("The mayor went to Kiel, explaining nothing.", False),
+    ],
+)
+def test_cause_answers(sentence: str, gives: bool) -> None:
+    assert gives_type(sentence, CAUSE) is gives
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "gives"),
+    [
+        ("The ferry was built by Nordwerft in Kiel.", "What is the name of the shipyard?", True),
+        ("The ferry was built by Nordwerft.", "What is the name of Nordwerft's ferry?", False),
+        ("the ferry was built nearby.", "What is the name of the shipyard?", False),
+    ],
+)
+def test_name_answers(sentence: str, question: str, gives: bool) -> None:
+    assert gives_type(sentence, NAME, question) is gives

@@ -1,0 +1,136 @@
+"""Names, headings and an article's subject, decided per article, without the model."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.lexical import CAPITAL, LOWER, OPENING, LexicalIndex, capitalised_names, is_heading, word_cases
+
+# Two articles: a news story, and a travel piece whose heading and one
+# sentence capitalise ordinary words ("Up", "Falls").
+NEWS = [
+    "Instagram users in Russia were told to move their photos.",
+    "Adam Mosseri, the head of Instagram, said the ban was wrong.",
+    "Russia blocked Facebook a week earlier.",
+    "Officials in Russia said the platform broke the law.",
+    "Prices went up as the rouble falls.",
+    "The regulator acted fast.",
+]
+TRAVEL = [
+    "Up the Falls",
+    "Walkers climb up past the falls in spring.",
+    "The path Up To The Falls is steep, and the water falls fast.",
+    "A guide from Oslo leads the walk.",
+    "The falls freeze in winter, and the path closes.",
+    "Russia is far away.",
+]
+
+
+@pytest.fixture(scope="module")
+def lexical() -> LexicalIndex:
+    return LexicalIndex(NEWS + TRAVEL, ["news"] * len(NEWS) + ["travel"] * len(TRAVEL))
+
+
+@pytest.mark.parametrize(
+    ("text", "cases"),
+    [
+        ("Adam met Bob.", [("Adam", OPENING), ("met", LOWER), ("Bob", CAPITAL)]),
+        ("It ended. Then Bob left: Yes", [("It", OPENING), ("ended", LOWER), ("Then", OPENING), ("Bob", CAPITAL),
+                                          ("left", LOWER), ("Yes", OPENING)]),
+        ("‘Stop,’ said Ann", [("Stop", OPENING), ("said", LOWER), ("Ann", CAPITAL)]),
+    ],
+)  # fmt: skip
+def test_word_cases(text: str, cases: list[tuple[str, str]]) -> None:
+    assert word_cases(text) == cases
+
+
+def test_capitalised_names_skip_sentence_openings() -> None:
+    assert capitalised_names("The head of Instagram met Mosseri. Then he left.") == ["Instagram", "Mosseri"]
+
+
+@pytest.mark.parametrize(
+    ("text", "heading"),
+    [
+        ("Up the Falls", True),
+        ("History", True),
+        ("Early Life and Career", True),
+        ("Walkers climb up past the falls.", False),
+        ("Is the path open?", False),
+        ("‘The path is open,’ he said.’", False),
+        ("a long line of text without any full stop at its end that goes on and on for many words", False),
+    ],
+)
+def test_is_heading(text: str, heading: bool) -> None:
+    assert is_heading(text) is heading
+
+
+@pytest.mark.parametrize(
+    ("term", "document", "name"),
+    [
+        ("instagram", "news", True),
+        ("mosseri", "news", True),
+        ("russia", "news", True),
+        # A name in one article is no name in another that never uses it.
+        ("mosseri", "travel", False),
+        ("oslo", "travel", True),
+        ("oslo", "news", False),
+        # Capitalised only in a heading, or mostly lower case: no name.
+        ("up", "travel", False),
+        ("fall", "travel", False),
+        ("path", "travel", False),
+        # Opening a sentence is no evidence either way.
+        ("regul", "news", False),
+        ("offici", "news", False),
+    ],
+)
+def test_names_are_per_article(lexical: LexicalIndex, term: str, document: str, name: bool) -> None:
+    assert lexical.is_name(term, document) is name
+
+
+@pytest.mark.parametrize(
+    ("term", "document", "pervasive"),
+    [
+        ("russia", "news", True),
+        ("instagram", "news", True),
+        ("mosseri", "news", False),
+        ("fall", "travel", True),
+        ("russia", "travel", False),
+        ("oslo", "travel", False),
+    ],
+)
+def test_subject_is_counted_within_the_article(
+    lexical: LexicalIndex, term: str, document: str, pervasive: bool
+) -> None:
+    assert lexical.is_pervasive(term, document) is pervasive
+
+
+def test_another_article_changes_no_names_or_subject() -> None:
+    alone = LexicalIndex(NEWS, ["news"] * len(NEWS))
+    both = LexicalIndex(NEWS + TRAVEL, ["news"] * len(NEWS) + ["travel"] * len(TRAVEL))
+    for term in ["instagram", "mosseri", "russia", "up", "fall", "oslo", "photo", "ban"]:
+        assert alone.is_name(term, "news") == both.is_name(term, "news"), term
+        assert alone.is_pervasive(term, "news") == both.is_pervasive(term, "news"), term
+
+
+def test_each_text_knows_its_article(lexical: LexicalIndex) -> None:
+    assert lexical.document_of(0) == "news"
+    assert lexical.document_of(len(NEWS)) == "travel"
+
+
+def test_one_document_id_per_text() -> None:
+    with pytest.raises(ValueError, match="2 texts but 1 document ids"):
+        LexicalIndex(["One.", "Two."], ["a"])
+
+
+@pytest.mark.parametrize(
+    ("question", "unknown"),
+    [
+        ("Who is Zelensky?", ["Zelensky"]),
+        ("Who is Mosseri?", []),
+        ("Does Oslo have falls?", []),
+        ("WHO IS MOSSERI", []),
+        ("Is Belarus involved?", ["Belarus"]),
+    ],
+)
+def test_unknown_names_are_corpus_wide(lexical: LexicalIndex, question: str, unknown: list[str]) -> None:
+    assert lexical.unknown_names(question) == unknown
