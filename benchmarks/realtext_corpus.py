@@ -189,9 +189,7 @@ def locate_sentence(paragraph: str, sentence: str, number: int) -> tuple[int, in
     return start, start + len(sentence)
 
 
-def holds_answer(
-    question: SquadQuestion, paragraphs: Sequence[str], paragraph: int, sentence: int, text: str
-) -> bool:
+def holds_answer(question: SquadQuestion, paragraphs: Sequence[str], paragraph: int, sentence: int, text: str) -> bool:
     """Whether the sentence ``text`` (sentence ``sentence`` of paragraph ``paragraph``, both
     1-based) answers ``question``: it contains an answer's text, or, being in the question's
     paragraph, its span overlaps an answer's span (SQuAD answers can straddle sentences)."""
