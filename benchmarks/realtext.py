@@ -159,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     else:
         print(format_table(rows))
-        print(f"\n{len(chosen)} articles in {seconds:.0f} s; calibration: {', '.join(a.title for a in articles if a.slug in calibration)}")
+        titles = ", ".join(a.title for a in articles if a.slug in calibration)
+        print(f"\n{len(chosen)} articles in {seconds:.0f} s; calibration: {titles}")
     return 0
 
 
