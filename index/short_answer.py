@@ -60,7 +60,7 @@ _TIME_CORE = (
     rf"(?:last|next|this|that|the following|the previous|the same)\s+(?:{_WEEKDAY}|week|weekend|month|year|night|"
     r"morning|spring|summer|autumn|fall|winter)|"
     r"(?:the\s+)?(?:early|late|mid)?-?(?:1\d|20)\d\ds|(?:the\s+)?\d{1,2}(?:st|nd|rd|th)\s+century|"
-    r"(?:in\s+)?\d{3,4}(?:\s*(?:BC|AD|BCE|CE))?(?!\s*(?:%|percent|million|people|users))|"
+    r"(?:1\d{3}|20\d\d)(?!\s*(?:%|percent|million|thousand|people|users))|\d{1,4}\s*(?:BC|AD|BCE|CE)\b|(?<=\bin\s)\d{3,4}|"
     r"today|yesterday|tomorrow|tonight|"
     rf"(?:{_NUMERAL}|a|an)\s+{_UNIT}\s+(?:ago|later|earlier|after|before))"
 )

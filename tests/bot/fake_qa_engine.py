@@ -2,7 +2,8 @@
 
 Same duck type as the engine (``answer``, ``answer_many``, ``documents``,
 ``example_questions``, ``paragraph``), so bot tests run without the model.
-Special questions: one containing "boom" raises; "long" returns a reply far
+Special questions: one containing "short" gets a short answer when its quote has one
+("Jane Doe"); one containing "boom" raises; "long" returns a reply far
 over Telegram's 4096 characters; "slow" blocks its (worker) thread until
 ``release`` is set. Every call is recorded in ``calls``.
 """
@@ -87,7 +88,11 @@ class FakeEngine:
         if question == "slow" and not self.release.wait(timeout=10):
             raise TimeoutError("nobody released the slow question")
         if not any(ch.isalnum() for ch in question):
-            return Answer(question, True, "Please ask a question about the article.", reason="empty question")
+            return Answer(
+                question, True, "Please ask a question about the article.", reason="empty question", kind="refused"
+            )
+        if question.strip().lower() in ("hi", "hello"):
+            return Answer(question, False, "Hi! Ask me about <Acme> & co.", kind="smalltalk")
         if question.strip().lower() == "long":
             appendix = tuple(self._cite(4, s) for s in range(1, 13))
             return Answer(question, False, "long", appendix, query=question)
@@ -103,12 +108,21 @@ class FakeEngine:
         if best == 0:
             examples = " / ".join(ARTICLE.examples[:2])
             return Answer(
-                question, True, f"The article doesn't say. Try: {examples}", reason="not in the article", query=query
+                question,
+                True,
+                f"The article doesn't say. Try: {examples}",
+                reason="not in the article",
+                query=query,
+                kind="not_in_article",
             )
         citations: list[Citation] = [self._cite(p, s)]
         if self._sentences_of(p)[s - 1].startswith(("This ", "She ")) and s > 1:
             citations.append(self._cite(p, s - 1, context_for=0))
-        return Answer(question, False, " ".join(c.text for c in citations), tuple(citations), query=query)
+        # A short answer as the engine gives it: an exact span of the first citation.
+        short = "Jane Doe" if "short" in wanted and "Jane Doe" in citations[0].text else None
+        return Answer(
+            question, False, " ".join(c.text for c in citations), tuple(citations), query=query, short_answer=short
+        )
 
     def answer_many(self, items: Sequence[tuple[str, Answer | None]]) -> list[Answer]:
         """Answers in order."""

@@ -52,9 +52,10 @@ async def test_question_gets_numbered_quotes_and_the_article(bot: RunningBot, te
     reply = calls[0]
     assert reply.params["parse_mode"] == "HTML"
     assert reply.text == (
-        "<b>[1]</b> <i>paragraph 1, sentence 1</i>\n"
+        "<b>[1]</b> <i>¶1</i>\n"
         "<blockquote>Acme Corp said on Monday that it would close its London office.</blockquote>\n\n"
-        "— <i>Acme &lt;closes&gt; London office &amp; more</i>, The Test Times"
+        '— <a href="https://example.com/acme?a=1&amp;b=2"><i>Acme &lt;closes&gt; London office &amp; more</i></a>,'
+        " The Test Times"
     )
     assert reply.buttons == [{"text": "Show context", "callback_data": "ctx:1:0:1-1"}]
     assert reply.params["link_preview_options"] == {"is_disabled": True}
@@ -62,7 +63,8 @@ async def test_question_gets_numbered_quotes_and_the_article(bot: RunningBot, te
 
 async def test_unanswerable_question_says_so_with_two_examples(bot: RunningBot, telegram: FakeTelegram) -> None:
     reply = only_message(await bot.exchange(lambda: telegram.message("What is the capital of France?")))
-    assert reply.text.startswith("The article doesn&#x27;t say.")
+    # The examples are the buttons; the text does not repeat them.
+    assert reply.text == "The article doesn&#x27;t say."
     assert [b["callback_data"] for b in reply.buttons] == ["ask:0", "ask:1"]
     assert [b["text"] for b in reply.buttons] == list(ARTICLE.examples[:2])
 
@@ -128,9 +130,10 @@ async def test_source_quotes_the_whole_paragraph_of_quote_n(bot: RunningBot, tel
         "<b>Jane Doe, the head of Acme, tweeted that profits at AT&amp;T &lt;NYSE:T&gt; partners rose 5%.</b>"
         " She said the office would reopen in 2025.</blockquote>"
     )
+    # A reply that quotes nothing ("the article doesn't say") leaves the last quotes in place.
     await bot.exchange(lambda: telegram.message("What is the capital of France?"))
-    nothing = only_message(await bot.exchange(lambda: telegram.message("/source 1")))
-    assert nothing.text == "My last answer here quoted nothing, so there is no [N] to show."
+    again = only_message(await bot.exchange(lambda: telegram.message("/source 1")))
+    assert again.text == reply.text
     await bot.exchange(lambda: telegram.message("Who is the head of Acme?"))
     for wrong in ("/source", "/source 2", "/source x"):
         usage = only_message(await bot.exchange(partial(telegram.message, wrong)))
@@ -270,7 +273,7 @@ async def test_answer_over_4096_characters_is_split_into_valid_pieces(bot: Runni
     assert len(pieces[-1].buttons) == 12
     whole = " ".join(parse_telegram_html(p.text) for p in pieces)
     for n in range(1, 13):
-        assert f"[{n}] paragraph 4, sentence " in whole and f"this sentence {n};" in whole
+        assert f"[{n}] ¶4" in whole and f"this sentence {n};" in whole
 
 
 async def test_burst_from_one_user_gets_one_slow_down_line(telegram: FakeTelegram, engine: FakeEngine) -> None:
@@ -333,3 +336,29 @@ async def test_allowed_chats_only(telegram: FakeTelegram, engine: FakeEngine) ->
         inline = await bot.exchange(lambda: telegram.inline("who is the head", user=BOB))
         assert [(c.method, c.params["results"]) for c in inline] == [("answerInlineQuery", [])]
         assert "Jane Doe" in only_message(await bot.exchange(lambda: telegram.message("Who is the head of Acme?"))).text
+
+
+async def test_short_answer_leads_in_bold_and_is_bold_in_its_quote(bot: RunningBot, telegram: FakeTelegram) -> None:
+    reply = only_message(await bot.exchange(lambda: telegram.message("Who is the head of Acme, in short?")))
+    assert reply.error is None
+    assert reply.text.startswith("<b>Jane Doe</b> [1]\n\n<b>[1]</b> <i>¶2</i>\n<blockquote><b>Jane Doe</b>, the head")
+    assert parse_telegram_html(reply.text).startswith("Jane Doe [1]")
+
+
+async def test_small_talk_is_the_engines_words_without_buttons(bot: RunningBot, telegram: FakeTelegram) -> None:
+    reply = only_message(await bot.exchange(lambda: telegram.message("hi")))
+    assert reply.text == "Hi! Ask me about &lt;Acme&gt; &amp; co."
+    assert reply.buttons == []
+
+
+async def test_button_taps_do_not_use_up_the_message_limit(telegram: FakeTelegram, engine: FakeEngine) -> None:
+    async with running_bot(telegram, engine, rate_limit_messages=2, rate_limit_window_seconds=600) as bot:
+        await bot.exchange(lambda: telegram.message("/start"))
+        start = telegram.of("sendMessage")[-1]
+        for _ in range(4):
+            await bot.exchange(lambda: telegram.callback("ask:0", start.result))
+        reply = only_message(await bot.exchange(lambda: telegram.message("Who is the head of Acme?")))
+        assert "Jane Doe" in parse_telegram_html(reply.text)
+        # The next message is over the limit: the user is told so, once.
+        limited = only_message(await bot.exchange(lambda: telegram.message("Which office will Acme close?")))
+        assert limited.text.startswith("Slow down")

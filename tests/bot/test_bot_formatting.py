@@ -50,9 +50,9 @@ def _plain(text: str) -> str:
 def test_answer_quotes_numbers_and_credits_the_article() -> None:
     answer = FakeEngine().answer("Which office will Acme close?")
     text = format_answer(answer, DOCUMENTS)
-    assert text.startswith("<b>[1]</b> <i>paragraph 1, sentence 1</i>\n<blockquote>Acme Corp said on Monday")
+    assert text.startswith("<b>[1]</b> <i>¶1</i>\n<blockquote>Acme Corp said on Monday")
     assert text.count("<blockquote>") == 1
-    assert text.endswith("— <i>Acme &lt;closes&gt; London office &amp; more</i>, The Test Times")
+    assert text.endswith("<i>Acme &lt;closes&gt; London office &amp; more</i></a>, The Test Times")
     parse_telegram_html(text)
 
 
@@ -98,14 +98,32 @@ def test_quotes_from_two_articles_say_which_is_which() -> None:
     answer = Answer("q", False, "", (*first.citations, other))
     footer = format_answer(answer, DOCUMENTS).split("\n\n")[-1]
     assert footer.splitlines() == [
-        "[1] <i>Acme &lt;closes&gt; London office &amp; more</i>, The Test Times",
+        '[1] <a href="https://example.com/acme?a=1&amp;b=2"><i>Acme &lt;closes&gt; London office &amp; more</i></a>,'
+        " The Test Times",
         "[2] <i>Other &lt;paper&gt;</i>",
     ]
+    # Each quote names its article; the second is folded away, expandable.
+    assert "<blockquote expandable><b>[2]</b> <i>Other &lt;paper&gt;, ¶3</i> Elsewhere, too.</blockquote>" in (
+        format_answer(answer, DOCUMENTS)
+    )
 
 
-def test_abstention_is_the_engines_words_escaped() -> None:
-    answer = Answer("<b>?</b>", True, "The article doesn't say <anything> & more.", reason="not in the article")
-    assert format_abstention(answer) == "The article doesn&#x27;t say &lt;anything&gt; &amp; more."
+def test_refusal_is_the_engines_words_escaped_and_not_in_article_is_one_line() -> None:
+    refused = Answer("<b>?</b>", True, "Please <ask> & more.", reason="no words", kind="refused")
+    assert format_abstention(refused) == "Please &lt;ask&gt; &amp; more."
+    missing = Answer("q", True, "The article doesn't say. You could ask: A / B", kind="not_in_article")
+    assert format_abstention(missing) == "The article doesn&#x27;t say."
+
+
+def test_a_typical_factoid_reply_shows_little_before_the_folded_quotes() -> None:
+    head = FakeEngine().answer("Who is the head of Acme, in short?")
+    extra = Citation(ARTICLE.id, ARTICLE.title, 3, 1, ARTICLE.paragraphs[2], 0.8)
+    answer = Answer("q", False, "", (*head.citations, extra), short_answer="Jane Doe")
+    text = format_answer(answer, DOCUMENTS)
+    parse_telegram_html(text)
+    visible = text.split("<blockquote expandable>")[0]
+    assert len(parse_telegram_html(visible)) <= 400
+    assert "<blockquote expandable><b>[2]</b> <i>¶3</i> The regulator" in text
 
 
 def test_about_gives_title_source_date_and_first_paragraph() -> None:
@@ -125,7 +143,8 @@ def test_plain_preview_cuts_at_a_word() -> None:
     assert plain_preview("short", 12) == "short"
 
 
-@pytest.mark.parametrize("limit", [60, 200, 1000, MAX_MESSAGE])
+# 80: the smallest piece must hold an expandable quote's markup and label.
+@pytest.mark.parametrize("limit", [80, 200, 1000, MAX_MESSAGE])
 def test_split_keeps_tags_whole_and_loses_no_text(limit: int) -> None:
     answer = FakeEngine().answer("long")
     text = format_answer(answer, DOCUMENTS, expanded={1})
@@ -141,7 +160,7 @@ def test_split_prefers_whole_quotes() -> None:
     answer = FakeEngine().answer("long")
     pieces = split_html(format_answer(answer, DOCUMENTS))
     assert len(pieces) == 2
-    assert all(p.count("<blockquote>") == p.count("</blockquote>") for p in pieces)
+    assert all(len(re.findall(r"<blockquote( expandable)?>", p)) == p.count("</blockquote>") for p in pieces)
     assert not any(p.startswith("<blockquote>") for p in pieces)  # never a quote without its number
 
 
