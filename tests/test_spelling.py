@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from index.build import build_index
+from index.engine import Engine
 from index.spelling import QueryCorrector, alias_map, english_frequency
 from index.text import words
 from index.types import DocumentInfo
+from tests.conftest import FakeEmbedder
 
 ARTICLE = (
     "Instagram users in Russia were told to move their photos. Roskomnadzor, the regulator, restricted "
@@ -115,3 +120,14 @@ def test_alias_map(aliases: list[list[tuple[str, str]]], expected: dict[str, str
 )
 def test_english_frequency_tells_words_from_typos(word: str, ordinary: bool) -> None:
     assert (english_frequency(word) >= 2.0) is ordinary
+
+
+def test_the_engine_expands_an_articles_aliases(tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "ferry.txt").write_text(
+        "---\nalias: pv = Port Vale\n---\nPort Vale starts a ferry on Monday.\n", encoding="utf-8"
+    )
+    build_index(corpus, tmp_path / "index", fake_embedder)
+    engine = Engine.open(corpus, tmp_path / "index", fake_embedder.name, embedder=fake_embedder)
+    assert engine.answer("when does the pv ferry start").query == "when does the Port Vale ferry start"
