@@ -88,12 +88,27 @@ def gather_evidence(query: Query, query_words: WordVectors, best: Evidence, retr
 
     support, word = topic_support(query_words, is_topic, lambda: retriever.passage_words(best.unit))
     return AbstentionEvidence(
-        veto=veto_reason(query, kind, best, window, lexical),
+        veto=veto_reason(query, kind, best, window, lexical)
+        or reporting_veto(f"{query.question} {query.text}", retriever.passage_text(best.unit)),
         score=best.score,
         support=support,
         weakest_word=word,
         typed=kind is not None and kind != CAUSE,
     )
+
+
+def reporting_veto(question: str, passage: str) -> str | None:
+    """Why a news report cannot answer ``question`` whatever it says: it asks how things
+    stand today (unless the ``passage`` uses the very words), for an opinion, or what
+    words mean."""
+    today = _ASKS_TODAY.search(question)
+    if today and today.group().lower() not in passage.lower():
+        return "asks how things stand today; the article reports one moment"
+    if _ASKS_OPINION.search(question):
+        return "asks for an opinion; the article reports news"
+    if _ASKS_MEANING.search(question):
+        return "asks what words mean; the article does not define them"
+    return None
 
 
 def decide(evidence: AbstentionEvidence, rule: AbstentionRule) -> str | None:
@@ -120,13 +135,6 @@ def veto_reason(
         return f"the article never mentions {unknown[0]}"
     if _ASKS_PROCEDURE.search(query.text):
         return "asks how to do something; the article reports news"
-    today = _ASKS_TODAY.search(query.text)
-    if today and not set(lexical.terms(today.group())) & window:
-        return "asks how things stand today; the article reports one moment"
-    if _ASKS_OPINION.search(query.text):
-        return "asks for an opinion; the article reports news"
-    if _ASKS_MEANING.search(query.text):
-        return "asks what words mean; the article does not define them"
     if kind is not None and kind != CAUSE:
         if not best.answer_type:
             return f"the best sentence has no {kind} in it"

@@ -35,6 +35,8 @@ MAX_TYPED_DISTANCE = 16
 MIN_CLOSENESS = 0.5
 # A full name ("Alexi Navalny") outweighs a lone capitalised word ("Putin") this much.
 _FULL_NAME = 0.3
+_AGENT = 0.3
+MAX_PLACE_DISTANCE = 8
 
 _NUMBER_WORD = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fifteen|twenty|thirty|forty|"
@@ -114,7 +116,9 @@ _ASKS: tuple[tuple[ShortKind, re.Pattern[str]], ...] = (
     ("place", re.compile(r"(^|[,;]|\band\b)\s*where\b|\bin (what|which) (city|country|place|town)\b", re.I)),
     ("person", re.compile(r"(^|[,;]|\band\b)\s*(who|whom|whose)\b|\bwho('s| is| was| did)\b", re.I)),
 )
-_WHO_IS = re.compile(r"^\W*(?:and\s+)?(?:who|what)(?:'s| is| was| are| were)\s+(?P<subject>.+?)\W*$", re.I)
+# "what is Roskomnadzor?", "whats the FSB": one to three words naming something.
+_WHAT_IS_NAME = re.compile(r"^\W*(?:and\s+)?what(?:'s| is| was|s)\s+(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,2}\W*$", re.I)
+_WHO_IS = re.compile(r"^\W*(?:and\s+)?(?:who|what)(?:'s| is| was| are| were|s)\s+(?P<subject>.+?)\W*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,9 @@ def short_answer(question: str, sentence: str, stem: Callable[[str], str], about
     that?" after a question on Facebook), whose words locate the answer.
     """
     kind = asked_short_kind(question)
+    if kind is None and _WHAT_IS_NAME.match(question) and _names_subject(question, sentence):
+        # "What is Roskomnadzor?": what the sentence calls it ("state media watchdog Roskomnadzor").
+        return _description(question, sentence)
     if kind is None:
         return None
     # A follow-up's words and those of the exchange it leans on are all "already said".
@@ -160,7 +167,12 @@ def short_answer(question: str, sentence: str, stem: Callable[[str], str], about
     anchors = _anchor_positions(sentence, own or {stem(w) for w in asked if w not in _QUESTION_WORDS}, stem)
     if not anchors:
         return None
-    if kind in ("person", "name", "place"):
+    if kind == "place":
+        # A place follows "in", "at", "to"…: the type is clear; the nearest one wins.
+        best = min(spans, key=lambda s: (_distance(sentence, s, anchors), s.start))
+        if _distance(sentence, best, anchors) >= MAX_PLACE_DISTANCE:
+            return None
+    elif kind in ("person", "name"):
         # Names: the candidate the shared words crowd around, a full name before a lone word.
         best = max(
             spans, key=lambda s: (_closeness(sentence, s, anchors) + _FULL_NAME * _is_full(sentence, s), -s.start)
@@ -188,7 +200,7 @@ def _candidates(kind: ShortKind, sentence: str) -> list[Span]:
         return [s for s in numbers if s not in percents] or percents
     names = _names(sentence)
     if kind == "place":
-        return [s for s in names if _PLACE_PREPOSITION.search(sentence[: s.start])]
+        return [_with_place_noun(sentence, s) for s in names if _PLACE_PREPOSITION.search(sentence[: s.start])]
     names = _without_modifiers(sentence, names)
     people = [s for s in names if not _TIME.fullmatch(sentence[s.start : s.end])]
     if kind == "person":
@@ -197,6 +209,15 @@ def _candidates(kind: ShortKind, sentence: str) -> list[Span]:
             s for s in people if not re.search(r"\b(?:in|at|inside|near)\s+(?:the\s+)?$", sentence[: s.start], re.I)
         ]
     return people
+
+
+def _with_place_noun(sentence: str, span: Span) -> Span:
+    """"Moscow" in "lines at train stations in Moscow" is "train stations in Moscow"."""
+    before = re.search(
+        r"\b(?:at|on|near|outside|inside|to|from|into)\s+((?:the\s+|a\s+)?(?:[a-z]+\s+){1,3}(?:in|of)\s+)$",
+        sentence[: span.start],
+    )
+    return Span(before.start(1), span.end) if before else span
 
 
 def _without_modifiers(sentence: str, names: list[Span]) -> list[Span]:
@@ -258,6 +279,16 @@ def _description(question: str, sentence: str) -> str | None:
     before = re.search(r"(?:^|,\s+|\b(?:by|from|with)\s+)([^,;:“”()]{3,80}?),\s+$", sentence[: found.start()])
     if before and len(before.group(1).split()) <= 8:
         return before.group(1)
+    # A title in front of the name, without commas: "state media watchdog Roskomnadzor".
+    if not found.group()[:1].isupper():
+        return None
+    title = re.search(r"((?:the\s+)?(?:[a-z][a-z-]+\s+){1,3})$", sentence[: found.start()])
+    if title:
+        words = title.group(1).split()
+        while words and (words[0].endswith("ed") or words[0] in _QUESTION_WORDS - {"the"}):
+            words = words[1:]
+        if words and words != ["the"] and words[-1] not in _QUESTION_WORDS:
+            return " ".join(words)
     return None
 
 
@@ -299,7 +330,7 @@ def _same_word(word: str, asked: str) -> bool:
 
 def _anchor_positions(sentence: str, asked_stems: set[str], stem: Callable[[str], str]) -> list[tuple[int, float]]:
     """The sentence's words that the question also uses: each word's offset, and its weight
-    (a word the sentence repeats locates less: 1 / its count)."""
+    (a word the sentence repeats locates less: 1 / the square root of its count)."""
     found: list[tuple[int, str]] = []
     for match in _WORD.finditer(sentence):
         word = fold(match.group()).replace("’", "'").removesuffix("'s")
@@ -311,12 +342,16 @@ def _anchor_positions(sentence: str, asked_stems: set[str], stem: Callable[[str]
                 found.append((match.start(), asked))
                 break
     counts = {asked: sum(a == asked for _, a in found) for _, asked in found}
-    return [(position, 1 / counts[asked]) for position, asked in found]
+    return [(position, 1 / math.sqrt(counts[asked])) for position, asked in found]
 
 
 def _closeness(sentence: str, span: Span, anchors: Sequence[tuple[int, float]]) -> float:
-    """How closely the shared words stand around ``span``."""
-    return sum(weight * math.exp(-_distance(sentence, span, [(a, weight)]) / 3) for a, weight in anchors)
+    """How closely the shared words stand around ``span``; the agent of a shared verb
+    ("created by … Alexi Navalny") counts as close."""
+    near = sum(weight * math.exp(-_distance(sentence, span, [(a, weight)]) / 3) for a, weight in anchors)
+    agent = re.search(r"\bby\s+(?:\S+\s+){0,3}$", sentence[max(0, span.start - 40) : span.start])
+    follows_anchor = any(0 < span.start - a <= 60 for a, _ in anchors)
+    return near + (_AGENT if agent and follows_anchor else 0.0)
 
 
 def _is_full(sentence: str, span: Span) -> bool:
@@ -343,10 +378,12 @@ def _without_asked_words(candidate: str, asked: Sequence[str]) -> str:
 def _distance(sentence: str, span: Span, anchors: Sequence[tuple[int, float]]) -> int:
     """Words between ``span`` and the nearest anchor (0 when an anchor is inside it)."""
 
-    def words_between(a: int, b: int) -> int:
-        return len(_WORD.findall(sentence[min(a, b) : max(a, b)]))
+    def words_between(anchor: int) -> int:
+        if span.start <= anchor < span.end:
+            return 0
+        if anchor < span.start:
+            # The anchor's own word is not between.
+            return max(0, len(_WORD.findall(sentence[anchor : span.start])) - 1)
+        return len(_WORD.findall(sentence[span.end : anchor]))
 
-    return min(
-        0 if span.start <= anchor < span.end else words_between(anchor, span.start if anchor < span.start else span.end)
-        for anchor, _ in anchors
-    )
+    return min(words_between(anchor) for anchor, _ in anchors)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.abstention import AbstentionEvidence, AbstentionRule, decide, is_topic_word, topic_support, veto_reason
+from index.abstention import (
+    AbstentionEvidence,
+    AbstentionRule,
+    decide,
+    is_topic_word,
+    reporting_veto,
+    topic_support,
+    veto_reason,
+)
 from index.answer_types import asked_type
 from index.embedder import WordVectors
 from index.lexical import LexicalIndex
@@ -140,3 +148,19 @@ RULE = AbstentionRule(min_score=0.8, min_support=0.2, min_typed_support=0.3)
 def test_decide(veto: str | None, score: float, support: float, typed: bool, reason: str | None) -> None:
     evidence = AbstentionEvidence(veto=veto, score=score, support=support, weakest_word="founded", typed=typed)
     assert decide(evidence, RULE) == reason
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "vetoed"),
+    [
+        ("whats the weather like in moscow rn", "Putin is now fighting back.", True),
+        ("Is Instagram still blocked in Russia today?", "Instagram will shut down on Sunday.", True),
+        ("What is Putin doing today?", "Today Putin is fighting back.", False),
+        ("Do you think Meta was right to allow those posts?", "Meta allowed the posts.", True),
+        ("Was Meta right to change its rules?", "Meta changed its rules.", True),
+        ("what does 'crystal clear' mean", "I want to be crystal clear.", True),
+        ("Why did Russia block Instagram?", "Russia blocked Instagram over calls for violence.", False),
+    ],
+)
+def test_reporting_veto(question: str, passage: str, vetoed: bool) -> None:
+    assert (reporting_veto(question, passage) is not None) is vetoed
