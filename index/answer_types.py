@@ -58,7 +58,14 @@ _ASKS = (
             re.I,
         ),
     ),
-    (TIME, re.compile(r"^\W*when\b|\bwhat\s+(time|day|date|year|month)\b|\bwhich (day|date|year)\b", re.I)),
+    (
+        TIME,
+        re.compile(
+            r"^\W*when\b|\b(from|since|by|until) when\b|"
+            r"\bwhat\s+(time|day|date|year|month)\b|\bwhich (day|date|year)\b",
+            re.I,
+        ),
+    ),
     (CAUSE, re.compile(r"^\W*(why|how come)\b|\bwhat (led|caused|prompted|made)\b|\breason\b", re.I)),
     (NAME, re.compile(r"\bwhat(?:'s| is| was)? (?:the )?names? of\b|\bwhat is (?:it|that) called\b", re.I)),
 )

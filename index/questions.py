@@ -30,7 +30,10 @@ MAX_PARTS = 3
 _PERSONAL = re.compile(r"\b(he|she|him|her|his|hers|himself|herself)\b", re.I)
 _REFERRING = re.compile(r"\b(it|they|them|this|that|these|those|there)\b", re.I)
 # "and why?", "what about google?", "how come?": elliptical questions.
-_ELLIPTICAL = re.compile(r"^\W*(and|so|but|also|what about|how about|and what about|what else|anything else)\b", re.I)
+_ELLIPTICAL = re.compile(r"^\W*(what about|how about|and what about|what else|anything else)\b", re.I)
+# "and why?", "so when?", "and facebook?": a short question that goes on from the last one.
+_CONTINUING = re.compile(r"^\W*(and|so|but|also|then)\b", re.I)
+_SHORT_CONTINUATION = 3
 
 
 def split_question(text: str) -> list[str]:
@@ -54,6 +57,8 @@ def needs_context(text: str, is_name: Callable[[str], bool]) -> bool:
     """
     tokens = words(text)
     if _ELLIPTICAL.search(text) or len(tokens) <= 2:
+        return True
+    if _CONTINUING.search(text) and len(tokens) <= _SHORT_CONTINUATION:
         return True
     if _PERSONAL.search(text):
         return True

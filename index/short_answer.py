@@ -96,7 +96,7 @@ _ASKS: tuple[tuple[ShortKind, re.Pattern[str]], ...] = (
     (
         "time",
         re.compile(
-            r"(^|[,;]|\band\b)\s*(when|by when|since when|how soon)\b|"
+            r"(^|[,;]|\band\b)\s*(when|how soon)\b|\b(from|since|by|until) when\b|"
             r"\b(what|which|at what|on what|by what) (time|day|date|year|month|hour|week)\b",
             re.I,
         ),
@@ -108,12 +108,15 @@ _ASKS: tuple[tuple[ShortKind, re.Pattern[str]], ...] = (
             r"\bwhat('s| is| was)? [\w\s’']{1,40}['’]s names?\b|\bnames?\W*$|"
             r"\bwhat (is|was|are|were) [\w\s’']{1,40} called\b|\bwhat'?s [\w\s’']{1,40} called\b|"
             r"\b(which|what) (company|companies|firm|organi[sz]ation|agency|app|application|newspaper|paper|"
-            r"outlet|country|countries|city|platform|service|watchdog|regulator|office|official|president|"
+            r"outlet|platform|service|watchdog|regulator|office|official|president|"
             r"website|site|network|social network|store|stores|brand|group|party|law|laws|team|body|ministry)\b",
             re.I,
         ),
     ),
-    ("place", re.compile(r"(^|[,;]|\band\b)\s*where\b|\bin (what|which) (city|country|place|town)\b", re.I)),
+    (
+        "place",
+        re.compile(r"(^|[,;]|\band\b)\s*where\b|\b(what|which) (city|country|countries|place|town|region)\b", re.I),
+    ),
     ("person", re.compile(r"(^|[,;]|\band\b)\s*(who|whom|whose)\b|\bwho('s| is| was| did)\b", re.I)),
 )
 # "what is Roskomnadzor?", "whats the FSB": one to three words naming something.

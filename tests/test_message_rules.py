@@ -67,6 +67,8 @@ def test_split_question(question: str, parts: list[str]) -> None:
         ("what about google?", True),
         ("When was that?", True),
         ("What happened to Google's services there?", False),
+        ("and facebook?", True),
+        ("and who threatened the apple employee?", False),
         ("How many people use Instagram in Russia?", False),
     ],
 )
