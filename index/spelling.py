@@ -114,6 +114,27 @@ def alias_map(documents: Sequence[DocumentInfo]) -> dict[str, str]:
     return {nickname: next(iter(meant)) for nickname, meant in names.items() if len(meant) == 1}
 
 
+# Common English idioms whose words name nothing the article says: "pull the plug on"
+# is "shut down". Said plainly, their meaning can be found.
+_IDIOMS = (
+    (re.compile(r"\bpull(?:s|ed|ing)? the plug on\b", re.I), "shut down"),
+    (re.compile(r"\b(?:shut|closed?|slam(?:med)?) the door on\b", re.I), "block"),
+    (re.compile(r"\bgave (?:\w+ )?the boot\b|\bgive (?:\w+ )?the boot\b", re.I), "expel"),
+    (re.compile(r"\bcrack(?:s|ed|ing)? down on\b", re.I), "restrict"),
+    (re.compile(r"\b(?:went|go|goes|going) dark\b", re.I), "shut down"),
+    (re.compile(r"\bpull(?:s|ed|ing)? out of\b", re.I), "leave"),
+    (re.compile(r"\bkick(?:s|ed|ing)? out\b", re.I), "expel"),
+    (re.compile(r"\b(?:ban ?hammer|nuke[ds]?)\b", re.I), "ban"),
+)
+
+
+def plain_idioms(question: str) -> str:
+    """``question`` with common idioms said plainly ("pull the plug on" -> "shut down")."""
+    for pattern, plain in _IDIOMS:
+        question = pattern.sub(plain, question)
+    return question
+
+
 class QueryCorrector:
     """Rewrites a question's nicknames, informal and misspelt words into corpus words."""
 
@@ -149,7 +170,7 @@ class QueryCorrector:
         def replace(match: re.Match[str]) -> str:
             return self._chat_letter(match, chatty) or self.correct_word(match.group(0))
 
-        return _TOKEN.sub(replace, question)
+        return _TOKEN.sub(replace, plain_idioms(question))
 
     def correct_word(self, word: str) -> str:
         """The corrected form of one word (the word itself when it needs none), out of context."""

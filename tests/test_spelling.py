@@ -8,7 +8,7 @@ import pytest
 
 from index.build import build_index
 from index.engine import Engine
-from index.spelling import QueryCorrector, alias_map, english_frequency
+from index.spelling import QueryCorrector, alias_map, english_frequency, plain_idioms
 from index.text import words
 from index.types import DocumentInfo
 from tests.conftest import FakeEmbedder
@@ -131,3 +131,16 @@ def test_the_engine_expands_an_articles_aliases(tmp_path: Path, fake_embedder: F
     build_index(corpus, tmp_path / "index", fake_embedder)
     engine = Engine.open(corpus, tmp_path / "index", fake_embedder.name, embedder=fake_embedder)
     assert engine.answer("when does the pv ferry start").query == "when does the Port Vale ferry start"
+
+
+@pytest.mark.parametrize(
+    ("question", "plain"),
+    [
+        ("Why did Russia pull the plug on the app?", "Why did Russia shut down the app?"),
+        ("why'd they pulled the plug on insta", "why'd they shut down insta"),
+        ("Did Apple pull out of Russia?", "Did Apple leave Russia?"),
+        ("Who unplugged the router?", "Who unplugged the router?"),
+    ],
+)
+def test_idioms_are_said_plainly(question: str, plain: str) -> None:
+    assert plain_idioms(question) == plain
