@@ -28,6 +28,7 @@ from index.answer_types import CAUSE, asked_type
 from index.embedder import WordVectors
 from index.lexical import LexicalIndex
 from index.retrieval import Evidence, Query, Retriever
+from index.text import words
 
 _ASKS_PROCEDURE = re.compile(r"\bhow (do|can|should|could|would) (i|we|u)\b|\bhow to\b|\bshould i\b", re.I)
 # A news article reports one moment: it cannot say how things stand today, give
@@ -83,8 +84,12 @@ def gather_evidence(query: Query, query_words: WordVectors, best: Evidence, retr
     document = lexical.document_of(best.unit)
     window = frozenset(lexical.terms(retriever.passage_text(best.unit)))
 
+    own = frozenset(words(query.own)) if query.own else None
+
     def is_topic(word: str) -> bool:
-        return is_topic_word(word, lexical, document, window)
+        # A follow-up's borrowed words were covered when first asked.
+        borrowed = own is not None and not set(words(word)) <= own
+        return not borrowed and is_topic_word(word, lexical, document, window)
 
     support, word = topic_support(query_words, is_topic, lambda: retriever.passage_words(best.unit))
     return AbstentionEvidence(

@@ -16,13 +16,14 @@ from index.intents import MetadataField, read_message
 from index.language import detect_language, not_english_reply
 from index.lexical import LexicalIndex
 from index.overview import key_sentences
-from index.passages import Unit
+from index.passages import Unit, unreadable_alone
 from index.questions import needs_context, split_question
 from index.replies import NOT_IN_ARTICLE, about_reply, render_plain, smalltalk_reply
 from index.retrieval import Evidence, Query, Retriever, Weights
 from index.short_answer import short_answer
 from index.spelling import QueryCorrector, alias_map, english_frequency
 from index.store import StoredIndex, read_index, read_manifest
+from index.text import words
 from index.types import Answer, AnswerKind, Citation, DocumentInfo
 
 MAX_QUESTION_CHARS = 500
@@ -161,9 +162,15 @@ class Engine:
 
     def _query(self, question: str, text: str, context: str | None = None) -> Query:
         """The search for ``text`` (already corrected), with ``context`` when it cannot stand alone."""
-        if context is not None and needs_context(text, self._retriever.lexical.is_name_word):
+        is_name = self._retriever.lexical.is_name_word
+        if context is not None and needs_context(text, is_name):
+            # A follow-up that names its own topic ("and what about Apple?") keeps the last
+            # question's frame, not its names, or the last answer would win again.
+            names_own = any(is_name(w) for w in words(text))
+            kept = [w for w in context.split() if not (names_own and any(is_name(t) for t in words(w)))]
             # Bounded, as follow-ups chain.
-            text = f"{text} {' '.join(context.split()[:_FOLLOW_UP_CONTEXT_WORDS])}"
+            searched = f"{text} {' '.join(kept[:_FOLLOW_UP_CONTEXT_WORDS])}"
+            return Query(question=question, text=searched, terms=self._retriever.lexical.terms(searched), own=text)
         return Query(question=question, text=text, terms=self._retriever.lexical.terms(text))
 
     def _compose(self, plan: _Plan, searched: list[tuple[Query, WordVectors, list[Evidence]]]) -> Answer:
@@ -218,7 +225,14 @@ class Engine:
             before = unit_id - 1
             unit = self._units[unit_id]
             # Each sentence has one predecessor, so no context is added twice.
-            if unit.depends_on_previous and before not in ranked and self._units[before].document == unit.document:
+            # Retrieval reads every dependent sentence with the one before; the reply
+            # quotes that one only when the cited sentence cannot be read alone.
+            if (
+                unit.depends_on_previous
+                and unreadable_alone(unit.text)
+                and before not in ranked
+                and self._units[before].document == unit.document
+            ):
                 cited.append(self._citation(self._units[before], scores[unit_id], context_for=position))
         return tuple(cited)
 

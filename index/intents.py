@@ -127,7 +127,8 @@ _MENTIONS_ARTICLE = re.compile(rf"{_THE_ARTICLE}|\b(it|this|original)\b", re.I)
 _BARE_FIELD = re.compile(
     r"^\W*(the |its |article |original )?(link|url|source|sources|title|headline|author|date|publisher|byline)"
     r"( (pls|please|plz|\?|of (it|this|the article)))?\W*$|"
-    r"^\W*(send|give|share|show)( me)? (the |a )?(link|url|source)\b|"
+    r"^\W*((can|could|would) (you|u) )?(pls |please )?(send|give|share|show|post|drop)( me| us)? (the |a |ur |your )?"
+    r"(link|url|source)\b|"
     r"^\W*(what('s| is| was)|whats) (the |its )?(link|url|title|headline|source|author|date|publisher)"
     r"( of (it|this|the (article|story|piece)))?\W*$",
     re.I,

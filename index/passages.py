@@ -116,6 +116,24 @@ def depends_on_previous(sentence: str, previous: str = "") -> bool:
     )
 
 
+# A pronoun subject ("They also announced…", "This caused…"), not a demonstrative
+# determiner ("That decision was…", whose noun says what it is about).
+_PRONOUN_SUBJECT = re.compile(
+    _OPENING_QUOTE + r"(?:(?:he|she|it|they|we)\b|(?:this|that|these|those)\s+"
+    r"(?:is|was|are|were|has|had|have|will|would|could|can|may|might|also|caused|means|meant|led|made|"
+    r"came|comes|shows|showed|[a-z]+ed)\b)",
+    re.IGNORECASE,
+)
+
+
+def unreadable_alone(sentence: str) -> bool:
+    """Whether a reader cannot make sense of ``sentence`` without the one before it: its
+    subject is a bare pronoun ("This caused long lines…"), or its quote is given to one
+    ("‘This is wrong,’ he tweeted."). A sentence that opens "But…" or "That decision…"
+    reads on its own, so a reply quotes it alone."""
+    return bool(_PRONOUN_SUBJECT.search(sentence) or _PRONOUN_ATTRIBUTION.search(sentence))
+
+
 def _continues_noun_of(sentence: str, previous: str) -> bool:
     """Whether ``sentence`` refers back to a noun of ``previous``: it opens with
     "The <noun>" for a noun there, or is short and says "the <noun>" of one that

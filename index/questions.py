@@ -51,15 +51,17 @@ def split_question(text: str) -> list[str]:
 def needs_context(text: str, is_name: Callable[[str], bool]) -> bool:
     """Whether ``text`` leans on an earlier exchange to be understood.
 
-    It does when it is elliptical ("and why?", "what about Google?"), very
-    short, refers to a person by pronoun ("what did he tweet?"), or refers
-    back with "it", "they", "there" and names nothing the corpus knows.
+    It does when it is elliptical ("what about Google?", "and why?", "and
+    Facebook?"), very short and naming nothing ("why?"), refers to a person by
+    pronoun ("what did he tweet?"), or refers back with "it", "they", "there"
+    and names nothing the corpus knows. "Smart Voting" alone stands alone.
     """
     tokens = words(text)
-    if _ELLIPTICAL.search(text) or len(tokens) <= 2:
+    names_something = any(is_name(w) for w in tokens)
+    if _ELLIPTICAL.search(text) or (len(tokens) <= 2 and not names_something):
         return True
     if _CONTINUING.search(text) and len(tokens) <= _SHORT_CONTINUATION:
         return True
     if _PERSONAL.search(text):
         return True
-    return bool(_REFERRING.search(text)) and not any(is_name(w) for w in tokens)
+    return bool(_REFERRING.search(text)) and not names_something

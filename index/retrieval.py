@@ -48,11 +48,16 @@ class Weights:
 
 @dataclass(frozen=True)
 class Query:
-    """A question ready to search: the corrected text and its lexical terms."""
+    """A question ready to search: the corrected text and its lexical terms.
+
+    ``own`` is the question's own corrected words when ``text`` also holds the
+    exchange a follow-up leans on: only the asker's own words must be covered.
+    """
 
     question: str
     text: str
     terms: list[str]
+    own: str = ""
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ MIN_CLOSENESS = 0.5
 # A full name ("Alexi Navalny") outweighs a lone capitalised word ("Putin") this much.
 _FULL_NAME = 0.3
 _AGENT = 0.3
+# Possessives and nationality adjectives: "Meta’s", "Russian", "Belarusian", "Chinese", "British".
+_ADJECTIVAL = re.compile(r"(?:['’]s|[a-z](?:an|ese|ish|i))$")
 MAX_PLACE_DISTANCE = 8
 
 _NUMBER_WORD = (
@@ -186,6 +188,8 @@ def short_answer(question: str, sentence: str, stem: Callable[[str], str], about
         best = min(spans, key=lambda s: (_distance(sentence, s, anchors), s.start))
         if _distance(sentence, best, anchors) >= MAX_TYPED_DISTANCE:
             return None
+        if kind == "number":
+            best = _with_counted_noun(sentence, best, {stem(w) for w in asked}, stem)
     return _without_asked_words(sentence[best.start : best.end], asked).strip(" ,;:")
 
 
@@ -205,6 +209,10 @@ def _candidates(kind: ShortKind, sentence: str) -> list[Span]:
     if kind == "place":
         return [_with_place_noun(sentence, s) for s in names if _PLACE_PREPOSITION.search(sentence[: s.start])]
     names = _without_modifiers(sentence, names)
+    if kind == "person":
+        # "Russian agents" are who; "Russian" alone is not.
+        names = [_with_group_noun(sentence, s) for s in names]
+    names = [s for s in names if not _modifies_a_noun(sentence, s)]
     people = [s for s in names if not _TIME.fullmatch(sentence[s.start : s.end])]
     if kind == "person":
         # "in Russia" is where, not who.
@@ -221,6 +229,30 @@ def _with_place_noun(sentence: str, span: Span) -> Span:
         sentence[: span.start],
     )
     return Span(before.start(1), span.end) if before else span
+
+
+def _with_counted_noun(sentence: str, span: Span, asked_stems: set[str], stem: Callable[[str], str]) -> Span:
+    """"24" for "how many hours" is "24 hours": the number with the noun the question counts."""
+    following = re.match(r"\s+([a-z][\w-]*)", sentence[span.end :])
+    if following and stem(fold(following.group(1))) in asked_stems:
+        return Span(span.start, span.end + following.end())
+    return span
+
+
+def _modifies_a_noun(sentence: str, span: Span) -> bool:
+    """A lone capitalised word used as an adjective or possessive ("Russian propaganda",
+    "American credit card companies", "Meta’s president") names no answer."""
+    text = sentence[span.start : span.end]
+    following = re.match(r"\s+([a-z][\w-]*)", sentence[span.end :])
+    return len(text.split()) == 1 and following is not None and bool(_ADJECTIVAL.search(text))
+
+
+def _with_group_noun(sentence: str, span: Span) -> Span:
+    """"Russian" before "agents" is "Russian agents": an adjectival name with the people it qualifies."""
+    following = re.match(r"\s+([a-z]+s)\b", sentence[span.end :])
+    if _ADJECTIVAL.search(sentence[span.start : span.end]) and following and following.group(1) not in _QUESTION_WORDS:
+        return Span(span.start, span.end + following.end())
+    return span
 
 
 def _without_modifiers(sentence: str, names: list[Span]) -> list[Span]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.passages import depends_on_previous, noun_stems, units_of
+from index.passages import depends_on_previous, noun_stems, units_of, unreadable_alone
 from index.types import DocumentInfo
 
 PHOTOS = "An email told people to move their photos before the service was shut down."
@@ -106,3 +106,18 @@ def test_the_first_sentence_of_an_article_leans_on_nothing() -> None:
         "d", "t", "", "en", "", "", paragraphs=("But a ferry began. The ferry was slow.", "Ferries grew.")
     )
     assert [u.depends_on_previous for u in units_of(document)] == [False, True, False]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "unreadable"),
+    [
+        ("This caused for long lines at train stations in Moscow.", True),
+        ("They also announced that the office asked the watchdog to act.", True),
+        ("‘This is wrong,’ he tweeted.", True),
+        ("That decision was greeted with outrage in Russia.", False),
+        ("But Russian officials have said the new rules allow calls for violence.", False),
+        ("The company later confirmed the leak.", False),
+    ],
+)
+def test_unreadable_alone(sentence: str, unreadable: bool) -> None:
+    assert unreadable_alone(sentence) is unreadable
