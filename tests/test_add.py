@@ -401,3 +401,17 @@ def test_one_bad_source_does_not_stop_the_others(workspace: Workspace, pages: Pa
     )
     assert status == 1 and "answered 410" in err
     assert "added night-buses-return-to-kirkholm-after-two-year-gap" in out
+
+
+def test_add_then_ask_with_the_real_model(
+    workspace: Workspace, pages: PageServer, monkeypatch: pytest.MonkeyPatch, real_embedder, capsys
+) -> None:
+    monkeypatch.setattr(index.cli, "make_embedder", lambda settings: real_embedder)
+    status, out, err = run(workspace.args("add", pages.url("/news/northern-science-glacier.html")), capsys)
+    assert status == 0, err
+    engine = Engine.open(workspace.corpus, workspace.index, real_embedder.name, embedder=real_embedder)
+    answer = engine.answer("How far has the front of Skarvbreen advanced?")
+    assert answer.kind == "answer", answer
+    first = answer.citations[0]
+    assert first.document == "the-glacier-that-came-back-why-skarvbreen-is-growing-again"
+    assert "41 metres" in first.text
