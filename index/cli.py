@@ -1,4 +1,4 @@
-"""The engine's command line: ``python -m index build | ask | eval | chat``.
+"""The engine's command line: ``python -m index build | ask | eval | add | list | remove | chat``.
 
 A thin shell over ``Engine``: settings come from the environment and ``.env``
 (``EngineSettings``), flags override them, and any ``EngineError`` becomes one
@@ -13,6 +13,7 @@ import json
 import queue
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from pathlib import Path
@@ -25,7 +26,10 @@ from index.errors import BUILD_COMMAND, EngineError
 from index.types import Answer
 
 if TYPE_CHECKING:
+    from index.build import BuildReport
+    from index.embedder import Embedder
     from index.engine import Engine
+    from index.extract import Article
     from index.settings import EngineSettings
 
 EXIT_ERROR = 1
@@ -87,6 +91,17 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--misses", action="store_true", help="also list the questions answered wrongly")
     evaluate.set_defaults(command=_eval)
 
+    add = commands.add_parser("add", help="add articles from web pages or .html/.htm/.txt/.md files, then rebuild")
+    add.add_argument("sources", nargs="+", metavar="URL|FILE")
+    add.set_defaults(command=_add)
+
+    listing = commands.add_parser("list", help="list the articles of the corpus")
+    listing.set_defaults(command=_list)
+
+    remove = commands.add_parser("remove", help="remove an article by its id (see list), then rebuild")
+    remove.add_argument("id")
+    remove.set_defaults(command=_remove)
+
     chat = commands.add_parser("chat", help="chat in the terminal, with follow-up questions")
     chat.set_defaults(command=_chat)
     return parser
@@ -110,10 +125,8 @@ def _open_engine(settings: EngineSettings) -> Engine:
 
 
 def _build(args: argparse.Namespace, settings: EngineSettings) -> int:
-    from index.build import build_index, index_problem
-    from index.corpus import load_corpus
-    from index.embedder import SentenceTransformerEmbedder
-    from index.store import MANIFEST, ensure_writable
+    from index.build import index_problem
+    from index.store import MANIFEST
 
     if args.if_needed:
         problem = index_problem(settings.corpus_dir, settings.index_dir, settings.embedding_model)
@@ -124,23 +137,111 @@ def _build(args: argparse.Namespace, settings: EngineSettings) -> int:
             print(f"rebuilding the index in {settings.index_dir}: {problem}", flush=True)
         else:
             print(f"building the index in {settings.index_dir} for the first time (about 10 s)", flush=True)
-    # Check what is cheap to check before the model takes seconds to load.
-    load_corpus(settings.corpus_dir)
-    ensure_writable(settings.index_dir)
-    report = build_index(
-        settings.corpus_dir,
-        settings.index_dir,
-        SentenceTransformerEmbedder(settings.embedding_model),
-        approximate_kind=settings.approximate_index_kind,
-        approximate_from=settings.approximate_index_from,
-        progress=sys.stderr.isatty(),
-    )
+    report = _rebuild(settings)
     print(
         f"built {settings.index_dir}: {report.documents} documents, {report.sentences} sentences, "
         f"{report.passages} passages; embedded {report.embedded} texts, reused {report.reused} from the "
         f"previous index; "
         f"{report.index_kind} index; {report.seconds:.1f} s"
     )
+    return 0
+
+
+def make_embedder(settings: EngineSettings) -> Embedder:
+    """The embedder the settings name (tests replace this function with a fake)."""
+    from index.embedder import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(settings.embedding_model)
+
+
+def _rebuild(settings: EngineSettings) -> BuildReport:
+    """Build the index of the corpus, reusing the embeddings of unchanged sentences."""
+    from index.build import build_index
+    from index.corpus import load_corpus
+    from index.store import ensure_writable
+
+    # Check what is cheap to check before the model takes seconds to load.
+    load_corpus(settings.corpus_dir)
+    ensure_writable(settings.index_dir)
+    return build_index(
+        settings.corpus_dir,
+        settings.index_dir,
+        make_embedder(settings),
+        approximate_kind=settings.approximate_index_kind,
+        approximate_from=settings.approximate_index_from,
+        progress=sys.stderr.isatty(),
+    )
+
+
+def _rebuilt_line(report: BuildReport) -> str:
+    return (
+        f"rebuilt the index: {report.documents} articles, {report.sentences} sentences; "
+        f"embedded {report.embedded} texts, reused {report.reused}; {report.seconds:.1f} s"
+    )
+
+
+def _add(args: argparse.Namespace, settings: EngineSettings) -> int:
+    """Add each source; a source that fails is one line on stderr, and exit status 1."""
+    from index.errors import SourceError
+    from index.fetch import FetchPolicy
+    from index.library import add_articles, find_by_url
+    from index.sources import is_url, read_article
+
+    started = time.perf_counter()
+    policy = FetchPolicy(
+        timeout=settings.fetch_timeout_seconds,
+        max_bytes=settings.fetch_max_bytes,
+        allow_private=settings.allow_private_urls,
+    )
+    articles: list[Article] = []
+    failed = 0
+    for source in args.sources:
+        if is_url(source) and (existing := find_by_url(settings.corpus_dir, source)):
+            print(f"already added: {source} is {existing.id} (“{existing.title}”); nothing to do")
+            continue
+        try:
+            articles.append(read_article(source, policy))
+        except SourceError as error:
+            print(f"error: {error}", file=sys.stderr)
+            failed += 1
+    outcome = add_articles(settings.corpus_dir, articles, lambda: _rebuild(settings))
+    for duplicate in outcome.duplicates:
+        same = "URL" if duplicate.reason == "url" else "text"
+        print(
+            f"already added: “{duplicate.title}” has the same {same} as {duplicate.existing.id} "
+            f"(“{duplicate.existing.title}”); nothing to do"
+        )
+    for added in outcome.added:
+        print(
+            f"added {added.id}: “{added.title}”, {added.source or 'unknown site'}, {added.date or 'undated'}; "
+            f"{added.paragraphs} paragraphs, {added.sentences} sentences"
+        )
+    if outcome.rebuilt is not None:
+        print(_rebuilt_line(outcome.rebuilt))
+        print(f"done in {time.perf_counter() - started:.1f} s")
+    return EXIT_ERROR if failed else 0
+
+
+def _list(args: argparse.Namespace, settings: EngineSettings) -> int:
+    from index.library import list_articles
+
+    articles = list_articles(settings.corpus_dir)
+    if not articles:
+        print(f"no articles in {settings.corpus_dir}")
+        return 0
+    width = max(len(a.id) for a in articles)
+    print(f"{'id':<{width}}  {'date':<10}  {'¶':>3}  title — source")
+    for a in articles:
+        print(f"{a.id:<{width}}  {a.date or '-':<10}  {a.paragraphs:>3}  {a.title} — {a.source or '-'}")
+    return 0
+
+
+def _remove(args: argparse.Namespace, settings: EngineSettings) -> int:
+    from index.library import remove_article
+
+    outcome = remove_article(settings.corpus_dir, args.id, lambda: _rebuild(settings))
+    print(f"removed {outcome.removed.id}: “{outcome.removed.title}”")
+    print(_rebuilt_line(outcome.rebuilt))
     return 0
 
 

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.embedder import DEFAULT_MODEL
+from index.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_SECONDS
 from index.vector_index import DEFAULT_APPROXIMATE_FROM
 
 
@@ -23,3 +24,7 @@ class EngineSettings(BaseSettings):
     # Exact FAISS search below this many vectors, an approximate index from it on.
     approximate_index_from: int = DEFAULT_APPROXIMATE_FROM
     approximate_index_kind: Literal["hnsw", "ivf"] = "hnsw"
+    # `add` fetches pages: private, loopback and link-local addresses only when true.
+    allow_private_urls: bool = False
+    fetch_timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
+    fetch_max_bytes: int = DEFAULT_MAX_BYTES

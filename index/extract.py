@@ -1,0 +1,224 @@
+"""Turning a web page or a text file into an article: its paragraphs and metadata.
+
+Web pages go through trafilatura, which finds the main text of a news page
+and drops navigation, cookie banners, share buttons, comments, captions and
+scripts; its metadata (JSON-LD, OpenGraph, meta tags, bylines) gives the
+title, author, site name, date and canonical URL. On top of it we keep only
+paragraphs, quotes and list items (never subheadings), and drop a paragraph
+that is mostly a link ("Read more: ..."), which is navigation, not text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from index.errors import NoArticleTextError, UnsupportedContentError
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
+
+# Fewer words than this is a page without an article (a menu, an error page).
+MIN_ARTICLE_WORDS = 30
+# A paragraph whose text is mostly link text is a related-stories link.
+_MAX_LINK_SHARE = 0.5
+_BOILERPLATE_LINE = re.compile(
+    r"^(advertisement|read more|related( stories)?|see also|also read|share this( article)?|sign up)\b[:\s]*",
+    re.IGNORECASE,
+)
+_HTML_LANG = re.compile(rb"<html[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article read from a page or a file, ready to become a corpus file."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+    source: str = ""  # the site's or publication's name
+    author: str = ""
+    date: str = ""  # as the page gives it; trafilatura normalises to YYYY-MM-DD
+    url: str = ""  # the canonical URL when the page names one
+    language: str = "en"
+    # Every URL this article was reached by or is known by, for finding it again.
+    known_urls: tuple[str, ...] = ()
+
+
+def extract_html(data: bytes, *, url: str | None = None, charset: str | None = None) -> Article:
+    """The article in an HTML page; ``NoArticleTextError`` when the page has none."""
+    import trafilatura  # imported here: it takes a moment, and only `add` needs it
+
+    if b"\x00" in data[:4096]:
+        raise UnsupportedContentError(f"{url or 'the file'} is a binary file, not an HTML page")
+    content: bytes | str = data
+    if charset:
+        # An unknown charset name: let trafilatura detect the encoding.
+        with contextlib.suppress(LookupError):
+            content = data.decode(charset, errors="replace")
+    document = trafilatura.bare_extraction(
+        content,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        include_links=True,  # to recognise paragraphs that are only a link
+        favor_precision=True,
+    )
+    body = getattr(document, "body", None)
+    paragraphs = _paragraphs(body) if body is not None else []
+    title = _clean(getattr(document, "title", None) or "")
+    paragraphs = [p for p in paragraphs if _fold(p) != _fold(title)]
+    if sum(len(p.split()) for p in paragraphs) < MIN_ARTICLE_WORDS:
+        raise NoArticleTextError(f"no article text found in {url or 'the page'}")
+    canonical = _clean(getattr(document, "url", None) or "") or (url or "")
+    return Article(
+        title=title or _title_from_text(paragraphs),
+        paragraphs=tuple(paragraphs),
+        source=_site_name(_clean(getattr(document, "sitename", None) or ""), canonical),
+        author=_clean(getattr(document, "author", None) or ""),
+        date=_clean(getattr(document, "date", None) or ""),
+        url=canonical,
+        language=_page_language(data) or "en",
+        known_urls=tuple(dict.fromkeys(u for u in (url, canonical) if u)),
+    )
+
+
+def text_article(text: str, *, name: str, markdown: bool) -> Article:
+    """The article in plain text or Markdown: the first heading or short first line is the title."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if markdown and _MD_BLOCK_START.match(line):
+            lines.append("")  # a heading or list item is a paragraph of its own
+        lines.append(_strip_markdown(line) if markdown else line)
+    blocks = _blocks(lines)
+    title = ""
+    if len(blocks) > 1 and _looks_like_title(blocks[0]):
+        title, blocks = blocks[0], blocks[1:]
+    paragraphs = [_clean(block) for block in blocks if _clean(block) and not _only_punctuation(block)]
+    if sum(len(p.split()) for p in paragraphs) < MIN_ARTICLE_WORDS:
+        raise NoArticleTextError(f"no article text found in {name}")
+    return Article(title=_clean(title) or _title_from_name(name), paragraphs=tuple(paragraphs))
+
+
+def _paragraphs(body: _Element) -> list[str]:
+    """The text of the body's paragraphs, quotes and list items, in order."""
+    found: list[str] = []
+    for element in body.iter("p", "item", "quote"):
+        if element.tag == "quote" and element.find(".//p") is not None:
+            continue  # its <p> children are visited themselves
+        if element.tag == "p" and _has_ancestor(element, "item"):
+            continue
+        text = _clean("".join(element.itertext()))
+        if not text or _BOILERPLATE_LINE.match(text) and len(text.split()) < 12:
+            continue
+        links = sum(len(_clean("".join(ref.itertext()))) for ref in element.iter("ref"))
+        if links > _MAX_LINK_SHARE * len(text):
+            continue
+        found.append(text)
+    return found
+
+
+def _has_ancestor(element: _Element, tag: str) -> bool:
+    parent = element.getparent()
+    while parent is not None:
+        if parent.tag == tag:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _blocks(lines: list[str]) -> list[str]:
+    """Paragraphs of a text file: blocks between blank lines, or each line when
+    there are no blank lines (a file with one paragraph per line)."""
+    if not any(not line.strip() for line in _trimmed(lines)):
+        return [line for line in lines if line.strip()]
+    blocks: list[str] = []
+    current: list[str] = []
+    for line in [*lines, ""]:
+        if line.strip():
+            current.append(line.strip())
+        elif current:
+            blocks.append(" ".join(current))
+            current = []
+    return blocks
+
+
+def _trimmed(lines: list[str]) -> list[str]:
+    start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    end = len(lines) - next((i for i, line in enumerate(reversed(lines)) if line.strip()), 0)
+    return lines[start:end]
+
+
+_MD_BLOCK_START = re.compile(r"^\s{0,3}(?:#{1,6}\s|[-*+]\s|\d+[.)]\s)")
+_MD_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^\s{0,3}#{1,6}\s+"), ""),  # heading marks
+    (re.compile(r"^\s{0,3}>\s?"), ""),  # block quotes
+    (re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+"), ""),  # list bullets
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links keep their text
+    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),  # bold
+    (re.compile(r"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])"), r"\2"),  # italics
+    (re.compile(r"`([^`]*)`"), r"\1"),  # inline code
+    (re.compile(r"^\s*(?:[-*_]\s*){3,}$"), ""),  # horizontal rules
+)
+
+
+def _strip_markdown(line: str) -> str:
+    for pattern, replacement in _MD_RULES:
+        line = pattern.sub(replacement, line)
+    return line
+
+
+def _looks_like_title(block: str) -> bool:
+    text = _clean(block)
+    return 0 < len(text) <= 150 and len(text.split()) <= 20 and not text.endswith((".", ":", ";", ","))
+
+
+def _only_punctuation(text: str) -> bool:
+    return not any(ch.isalnum() for ch in text)
+
+
+def _title_from_text(paragraphs: list[str]) -> str:
+    words = paragraphs[0].split()
+    return " ".join(words[:10]) + ("…" if len(words) > 10 else "")
+
+
+def _title_from_name(name: str) -> str:
+    stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    words = re.sub(r"[-_]+", " ", stem).strip()
+    return words[:1].upper() + words[1:] if words else "Untitled article"
+
+
+def _site_name(sitename: str, url: str) -> str:
+    """The page's site name; its host when it names none (trafilatura then gives the host with its port)."""
+    parts = urlsplit(url)
+    if not sitename or sitename.lower() in (parts.netloc.lower(), (parts.hostname or "").lower()):
+        return _host_of(url)
+    return sitename
+
+
+def _host_of(url: str) -> str:
+    """A site named by its host when the page names no site: ``www.example.com`` -> ``example.com``."""
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.")
+
+
+def _page_language(data: bytes) -> str | None:
+    found = _HTML_LANG.search(data[:8192])
+    return found.group(1).decode("ascii").lower() if found else None
+
+
+def _clean(text: str) -> str:
+    """One line: whitespace runs become one space, control characters go."""
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    return " ".join(text.split())
+
+
+def _fold(text: str) -> str:
+    return _clean(text).casefold()
+

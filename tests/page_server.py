@@ -1,0 +1,116 @@
+"""A loopback HTTP server for the `add` tests: serves the saved news pages in
+tests/fixtures/pages/ and every failure a fetch must survive."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
+# Served without a charset in the header: the page says so in a <meta> tag.
+_LEGACY_ENCODED = {"harbour-notes-blog.html"}
+BIG_BYTES = 300_000
+
+
+class PageServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        # Set when the server stops: the /slow route waits on it, never on the clock.
+        self.stopping = threading.Event()
+        self.requests: list[tuple[str, str]] = []  # (path, user agent)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}{path}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: PageServer
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.server.requests.append((self.path, self.headers.get("User-Agent", "")))
+        path = self.path.split("?")[0]
+        if path.startswith("/news/"):
+            name = path.removeprefix("/news/")
+            page = PAGES / name
+            if not page.is_file():
+                return self._send(404, b"<h1>Not found</h1>", "text/html")
+            content_type = "text/html" if name in _LEGACY_ENCODED else "text/html; charset=utf-8"
+            return self._send(200, page.read_bytes(), content_type)
+        route = _ROUTES.get(path)
+        if route is None:
+            return self._send(404, b"<h1>Not found</h1>", "text/html")
+        route(self)
+
+    def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def redirect(self, location: str) -> None:
+        self._send(302, b"", "text/html", {"Location": location})
+
+    def stream_without_length(self, total: int) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        chunk = b"<p>" + b"filler text " * 800 + b"</p>\n"
+        sent = 0
+        try:
+            self.wfile.write(b"<html><body>")
+            while sent < total:
+                self.wfile.write(chunk)
+                sent += len(chunk)
+        except OSError:
+            pass  # the client stopped reading, as it should
+
+    def slow(self) -> None:
+        self.server.stopping.wait(30)
+
+
+_NAV_ONLY = b"""<!doctype html><html><head><title>Sections</title></head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
+<ul><li><a href="/a">Storm warning issued</a></li><li><a href="/b">Rovers win derby</a></li></ul>
+<footer>&copy; 2025 Example News</footer></body></html>"""
+
+_ROUTES = {
+    "/moved": lambda h: h.redirect("/news/coastal-herald-ferry.html"),
+    "/loop-a": lambda h: h.redirect("/loop-b"),
+    "/loop-b": lambda h: h.redirect("/loop-a"),
+    "/to-ftp": lambda h: h.redirect("ftp://127.0.0.1/file.html"),
+    "/gone": lambda h: h._send(410, b"gone", "text/plain"),
+    "/json": lambda h: h._send(200, b'{"title": "not a page"}', "application/json"),
+    "/image": lambda h: h._send(200, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "image/png"),
+    "/binary-as-html": lambda h: h._send(200, b"\x00\x01\x02\x03" * 500, "text/html"),
+    "/nav-only": lambda h: h._send(200, _NAV_ONLY, "text/html; charset=utf-8"),
+    "/big-declared": lambda h: h._send(200, b"<html>" + b" " * BIG_BYTES + b"</html>", "text/html"),
+    "/big-streamed": lambda h: h.stream_without_length(BIG_BYTES),
+    "/slow": lambda h: h.slow(),
+}
+
+
+@contextmanager
+def serving() -> Iterator[PageServer]:
+    """A running page server on 127.0.0.1, stopped at the end."""
+    server = PageServer()
+    thread = threading.Thread(target=server.serve_forever, name="page-server", daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.stopping.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -1,0 +1,93 @@
+"""The fetch policy: addresses are checked on every hop, and the User-Agent names the project."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+
+import pytest
+
+from index.errors import FetchError, RedirectError, RefusedURLError
+from index.fetch import USER_AGENT, FetchPolicy, address_is_allowed, fetch
+from tests.page_server import PageServer, serving
+
+LOOPBACK = FetchPolicy(timeout=2, allow_private=True)
+
+
+@pytest.fixture(scope="module")
+def pages() -> Iterator[PageServer]:
+    with serving() as server:
+        yield server
+
+
+def test_the_user_agent_names_the_project(pages: PageServer) -> None:
+    page = fetch(pages.url("/news/coastal-herald-ferry.html"), LOOPBACK)
+    assert page.media_type == "text/html" and page.charset == "utf-8"
+    assert pages.requests[-1] == ("/news/coastal-herald-ferry.html", USER_AGENT)
+    assert "article-qa-bot" in USER_AGENT
+
+
+def test_redirects_are_followed_a_few_times(pages: PageServer) -> None:
+    page = fetch(pages.url("/moved"), LOOPBACK)
+    assert page.url.endswith("/news/coastal-herald-ferry.html")
+    assert page.requested_url.endswith("/moved")
+    with pytest.raises(RedirectError, match="redirects more than 0 times"):
+        fetch(pages.url("/moved"), FetchPolicy(timeout=2, allow_private=True, max_redirects=0))
+
+
+def test_every_hop_of_a_redirect_is_checked(pages: PageServer) -> None:
+    """The page server redirects to a second loopback address that this check refuses."""
+    port = pages.server_address[1]
+    only_first = lambda address: address == ipaddress.ip_address("127.0.0.1")  # noqa: E731
+    page = fetch(pages.url("/moved"), LOOPBACK, address_allowed=only_first)
+    assert page.body
+    with pytest.raises(RefusedURLError, match="resolves to 127.0.0.2"):
+        fetch(
+            f"http://second.test:{port}/moved",
+            LOOPBACK,
+            resolve=lambda host, port: ["127.0.0.2"],
+            address_allowed=only_first,
+        )
+
+
+def test_a_host_with_any_refused_address_is_refused() -> None:
+    # The public address comes first: a check of only the first would connect.
+    with pytest.raises(RefusedURLError, match="resolves to 10.1.2.3"):
+        fetch("http://mixed.test/", FetchPolicy(), resolve=lambda host, port: ["93.184.215.14", "10.1.2.3"])
+
+
+@pytest.mark.parametrize(
+    ("address", "allowed_by_default", "allowed_when_private_allowed"),
+    [
+        ("93.184.215.14", True, True),
+        ("2606:4700::1111", True, True),
+        ("127.0.0.1", False, True),
+        ("::1", False, True),
+        ("10.0.0.8", False, True),
+        ("192.168.1.1", False, True),
+        ("172.16.5.4", False, True),
+        ("169.254.169.254", False, True),
+        ("fe80::1", False, True),
+        ("fd00::1", False, True),
+        ("::ffff:127.0.0.1", False, True),
+        ("0.0.0.0", False, False),
+        ("224.0.0.1", False, False),
+    ],
+)
+def test_address_rules(address: str, allowed_by_default: bool, allowed_when_private_allowed: bool) -> None:
+    ip = ipaddress.ip_address(address)
+    assert address_is_allowed(ip, allow_private=False) is allowed_by_default
+    assert address_is_allowed(ip, allow_private=True) is allowed_when_private_allowed
+
+
+@pytest.mark.parametrize("url", ["ftp://example.com/a", "file:///etc/passwd", "javascript:alert(1)", "http:///path"])
+def test_only_http_and_https(url: str) -> None:
+    with pytest.raises(RefusedURLError):
+        fetch(url, FetchPolicy())
+
+
+def test_a_closed_port_is_one_fetch_error(pages: PageServer) -> None:
+    with serving() as other:
+        url = other.url("/news/coastal-herald-ferry.html")
+    with pytest.raises(FetchError, match="cannot fetch"):
+        fetch(url, LOOPBACK)
