@@ -120,8 +120,9 @@ def depends_on_previous(sentence: str, previous: str = "") -> bool:
 # determiner ("That decision was…", whose noun says what it is about).
 _PRONOUN_SUBJECT = re.compile(
     _OPENING_QUOTE + r"(?:(?:he|she|it|they|we)\b|(?:this|that|these|those)\s+"
-    r"(?:is|was|are|were|has|had|have|will|would|could|can|may|might|also|caused|means|meant|led|made|"
-    r"came|comes|shows|showed|[a-z]+ed)\b)",
+    r"(?:is|was|are|were|has|had|have|will|would|could|can|may|might|also|meant|led|made|came|[a-z]+ed)\b|"
+    # "This doubles…": a verb in -s after "this"/"that" ("These companies…" is a noun phrase).
+    r"(?:this|that)\s+[a-z]+[^s\W]s\b)",
     re.IGNORECASE,
 )
 

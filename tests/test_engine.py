@@ -20,10 +20,10 @@ def test_answer_quotes_and_cites_exact_sentences(tiny_engine: Engine) -> None:
     assert (best.document, best.paragraph, best.sentence) == ("ferry", 1, 2)
     assert best.title == "Harbour town gets a new ferry"
     assert answer.kind == "answer" and answer.short_answer == "Nordwerft"
-    # The lead is the short answer with its marker; "The ferry" is the one the sentence
-    # before introduces, which comes along as context.
+    # The lead is the short answer with its marker. "The ferry" leans on the sentence
+    # before for retrieval, but reads alone: the reply quotes it alone.
     assert answer.answer.splitlines()[0] == "Nordwerft [1]"
-    assert "Monday. The ferry was built by Nordwerft in Kiel.” (¶1)" in answer.answer
+    assert "[1] “The ferry was built by Nordwerft in Kiel.” (¶1)" in answer.answer
     assert answer.answer.endswith("— Harbour town gets a new ferry, Test Gazette")
 
 
@@ -118,3 +118,20 @@ def test_paragraph_lookup(tiny_engine: Engine) -> None:
     assert tiny_engine.paragraph("ferry", 3) == "Tickets cost four euros, and children travel free."
     with pytest.raises(ValueError):
         tiny_engine.paragraph("ferry", 4)
+
+
+def test_overview_with_several_articles_is_of_the_one_in_focus(
+    tiny_corpus: Path, tmp_path: Path, fake_embedder: FakeEmbedder
+) -> None:
+    (tiny_corpus / "library.txt").write_text(SECOND_ARTICLE, encoding="utf-8")
+    index_dir = tmp_path / "index"
+    build_index(tiny_corpus, index_dir, fake_embedder)
+    engine = Engine.open(tiny_corpus, index_dir, fake_embedder.name, embedder=fake_embedder)
+    choose = engine.answer("summarize")
+    assert choose.kind == "overview" and not choose.citations
+    assert "Harbour town gets a new ferry" in choose.answer and "Mountain village opens a library" in choose.answer
+    library = engine.answer("How many books does the Altberg library hold?")
+    overview = engine.answer("tl;dr", previous=library)
+    assert overview.kind == "overview" and {c.document for c in overview.citations} == {"library"}
+    named = engine.answer("summarize the ferry story")
+    assert {c.document for c in named.citations} == {"ferry"}

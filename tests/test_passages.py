@@ -112,6 +112,8 @@ def test_the_first_sentence_of_an_article_leans_on_nothing() -> None:
     ("sentence", "unreadable"),
     [
         ("This caused for long lines at train stations in Moscow.", True),
+        ("This doubles the capacity of the old boat.", True),
+        ("These companies have left the country.", False),
         ("They also announced that the office asked the watchdog to act.", True),
         ("‘This is wrong,’ he tweeted.", True),
         ("That decision was greeted with outrage in Russia.", False),

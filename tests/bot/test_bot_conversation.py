@@ -362,3 +362,20 @@ async def test_button_taps_do_not_use_up_the_message_limit(telegram: FakeTelegra
         # The next message is over the limit: the user is told so, once.
         limited = only_message(await bot.exchange(lambda: telegram.message("Which office will Acme close?")))
         assert limited.text.startswith("Slow down")
+
+
+async def test_inline_result_is_titled_with_the_short_answer(bot: RunningBot, telegram: FakeTelegram) -> None:
+    (call,) = await bot.exchange(lambda: telegram.inline("who is the head of acme, in short?"))
+    (result,) = call.params["results"]
+    assert result["title"] == "Jane Doe"
+    text = result["input_message_content"]["message_text"]
+    parse_telegram_html(text)
+    assert "<b>Jane Doe</b> [1]" in text
+
+
+async def test_group_reply_with_a_short_answer_replies_to_the_question(bot: RunningBot, telegram: FakeTelegram) -> None:
+    question = f"{MENTION} who is the head of acme, in short?"
+    reply = only_message(await bot.exchange(lambda: telegram.message(question, chat=GROUP, mention=True)))
+    assert reply.params["chat_id"] == GROUP["id"]
+    assert reply.params["reply_parameters"]["message_id"] > 0
+    assert parse_telegram_html(reply.text).startswith("Jane Doe [1]")
