@@ -42,6 +42,11 @@ _ASKS_OPINION = re.compile(
     r"\b(was|is|were|are) (it|that|this|they|\w+) (right|wrong|fair|justified) to\b",
     re.I,
 )
+_ASKS_FUTURE = re.compile(
+    r"\b(will|would|is|are)\b.{0,40}\b(come back|return|be back|be restored|reopen|be lifted|be unblocked|"
+    r"be reversed|get better|improve|happen next|recover)\b|\bin the future\b|\bever again\b|\bwhat happens next\b",
+    re.I,
+)
 _ASKS_MEANING = re.compile(r"\bwhat (does|do|did) .{1,40} (mean|stand for)\b|\bmeaning of\b|\bdefinition of\b", re.I)
 
 # Words that frame a question rather than say what it is about.
@@ -104,13 +109,16 @@ def gather_evidence(query: Query, query_words: WordVectors, best: Evidence, retr
 
 def reporting_veto(question: str, passage: str) -> str | None:
     """Why a news report cannot answer ``question`` whatever it says: it asks how things
-    stand today (unless the ``passage`` uses the very words), for an opinion, or what
-    words mean."""
+    stand today or what will happen (unless the ``passage`` uses the very words), for an
+    opinion, or what words mean."""
     today = _ASKS_TODAY.search(question)
     if today and today.group().lower() not in passage.lower():
         return "asks how things stand today; the article reports one moment"
     if _ASKS_OPINION.search(question):
         return "asks for an opinion; the article reports news"
+    future = _ASKS_FUTURE.search(question)
+    if future and future.group(2 if future.group(2) else 0).lower() not in passage.lower():
+        return "asks what will happen; the article reports what did"
     if _ASKS_MEANING.search(question):
         return "asks what words mean; the article does not define them"
     return None

@@ -109,7 +109,9 @@ _ASKS: tuple[tuple[ShortKind, re.Pattern[str]], ...] = (
             r"\bwhat('s| is| was| are| were)? (the )?names? of\b|\bwhat('s| is| was)? (his|her|its|their) names?\b|"
             r"\bwhat('s| is| was)? [\w\s’']{1,40}['’]s names?\b|\bnames?\W*$|"
             r"\bwhat (is|was|are|were) [\w\s’']{1,40} called\b|\bwhat'?s [\w\s’']{1,40} called\b|"
-            r"\b(which|what) (company|companies|firm|organi[sz]ation|agency|app|application|newspaper|paper|"
+            r"\b(which|what) (leader|person|man|woman|official|executive|minister|journalist|reporter|chief|"
+            r"founder|owner|ceo|spokes(man|woman|person)|politician|opponent|critic|author|president|"
+            r"company|companies|firm|organi[sz]ation|agency|app|application|newspaper|paper|"
             r"outlet|platform|service|watchdog|regulator|office|official|president|"
             r"website|site|network|social network|store|stores|brand|group|party|law|laws|team|body|ministry)\b",
             re.I,

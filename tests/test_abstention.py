@@ -159,6 +159,9 @@ def test_decide(veto: str | None, score: float, support: float, typed: bool, rea
         ("Do you think Meta was right to allow those posts?", "Meta allowed the posts.", True),
         ("Was Meta right to change its rules?", "Meta changed its rules.", True),
         ("what does 'crystal clear' mean", "I want to be crystal clear.", True),
+        ("Will Instagram come back in Russia?", "Instagram has 80 million users who will be cut off.", True),
+        ("Will the ban be lifted?", "Officials said the ban would be lifted in May.", False),
+        ("Will Instagram shut down?", "The service will shut down at midnight.", False),
         ("Why did Russia block Instagram?", "Russia blocked Instagram over calls for violence.", False),
     ],
 )
