@@ -21,7 +21,7 @@ from index.questions import needs_context, split_question
 from index.replies import NOT_IN_ARTICLE, about_reply, render_plain, smalltalk_reply
 from index.retrieval import Evidence, Query, Retriever, Weights
 from index.short_answer import short_answer
-from index.spelling import QueryCorrector, alias_map, english_frequency
+from index.spelling import QueryCorrector, alias_map, english_frequency, initialisms
 from index.store import StoredIndex, read_index, read_manifest
 from index.text import words
 from index.types import Answer, AnswerKind, Citation, DocumentInfo
@@ -61,7 +61,13 @@ class Engine:
         acronyms = {a for u in self._units for a in _ACRONYM.findall(u.text)}
         aliases = alias_map(stored.documents)
         self._corrector = QueryCorrector(
-            lexical.words, embedder.vocabulary(), lexical.knows, acronyms, aliases, english_frequency
+            lexical.words,
+            embedder.vocabulary(),
+            lexical.knows,
+            acronyms,
+            aliases,
+            english_frequency,
+            spelled_out=initialisms(u.text for u in self._units),
         )
 
     @classmethod

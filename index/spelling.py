@@ -18,6 +18,7 @@ become "sweet".
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from rapidfuzz import process
@@ -114,6 +115,35 @@ def alias_map(documents: Sequence[DocumentInfo]) -> dict[str, str]:
     return {nickname: next(iter(meant)) for nickname, meant in names.items() if len(meant) == 1}
 
 
+_DOMINANT = 5
+_NAME_OPENERS = frozenset("the a an in on at by for from to of and but as after before when while".split())
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,4}\b")
+
+
+def initialisms(texts: Iterable[str]) -> dict[str, str]:
+    """Initialisms of the names the texts spell out, folded, with the name: "nyc" for
+    "New York City", "us" for "United States". One that the texts use as a word, or
+    that two names share about as often, is left out."""
+    names: dict[str, Counter[str]] = {}
+    used: set[str] = set()
+    for text in texts:
+        used.update(fold(w) for w in re.findall(r"\b[A-Z]{2,6}\b", text))
+        for match in _CAPITALISED_RUN.finditer(text):
+            spelled = match.group().split()
+            # "The United States": "The" opens the sentence, it is no part of the name.
+            if spelled[0].lower() in _NAME_OPENERS:
+                spelled = spelled[1:]
+            if len(spelled) >= 2:
+                names.setdefault("".join(w[0] for w in spelled).lower(), Counter())[" ".join(spelled)] += 1
+    spelled_out = {}
+    for short, counts in names.items():
+        (name, most), *others = counts.most_common()
+        # "New York City" 124 times against "New York County" twice: NYC is the city.
+        if short not in used and all(most >= _DOMINANT * n for _, n in others):
+            spelled_out[short] = name
+    return spelled_out
+
+
 # Common English idioms whose words name nothing the article says: "pull the plug on"
 # is "shut down". Said plainly, their meaning can be found.
 _IDIOMS = (
@@ -146,10 +176,13 @@ class QueryCorrector:
         acronyms: Iterable[str] = (),
         aliases: Mapping[str, str] | None = None,
         word_frequency: WordFrequency = lambda word: 0.0,
+        spelled_out: Mapping[str, str] | None = None,
     ) -> None:
         """``known`` tells whether a word occurs in the corpus in some inflection;
         ``aliases`` maps the articles' nicknames to their names; ``word_frequency``
-        gives a word's Zipf frequency in English (``english_frequency``)."""
+        gives a word's Zipf frequency in English (``english_frequency``);
+        ``spelled_out`` maps initialisms to the names the corpus spells out
+        (``initialisms``), used for a word written in capitals ("NYC", not "us")."""
         self._corpus = sorted({fold(w) for w in corpus_words if w.isalpha()})
         self._corpus_set = frozenset(self._corpus)
         # Short all-capital words are matched only against the corpus's own
@@ -160,6 +193,7 @@ class QueryCorrector:
         self._known = known
         self._aliases = {fold(nickname): name for nickname, name in (aliases or {}).items()}
         self._frequency = word_frequency
+        self._spelled_out = dict(spelled_out or {})
         # Loads the word list now rather than on the first question.
         word_frequency("the")
 
@@ -180,9 +214,14 @@ class QueryCorrector:
             return alias
         if folded in _INFORMAL and not word.isupper():
             return _INFORMAL[folded]
+        if word.isupper() and folded in self._spelled_out and folded not in self._corpus_set:
+            return self._spelled_out[folded]
         if word.isupper() and 2 < len(word) < 6 and folded not in self._corpus_set:
+            # Only the same letters in another order ("FBS" is "FSB"): "NYC" is not "NBC".
             match = process.extractOne(folded, self._acronyms, scorer=OSA.distance, score_cutoff=1)
-            return word if match is None else str(match[0]).upper()
+            if match is None or sorted(str(match[0])) != sorted(folded):
+                return word
+            return str(match[0]).upper()
         if (
             not folded.isalpha()
             or len(folded) < 4

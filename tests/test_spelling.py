@@ -8,7 +8,7 @@ import pytest
 
 from index.build import build_index
 from index.engine import Engine
-from index.spelling import QueryCorrector, alias_map, english_frequency, plain_idioms
+from index.spelling import QueryCorrector, alias_map, english_frequency, initialisms, plain_idioms
 from index.text import words
 from index.types import DocumentInfo
 from tests.conftest import FakeEmbedder
@@ -88,6 +88,8 @@ def test_rewrites(question: str, expected: str) -> None:
         "Was it 500 BC?",
         # An acronym with no corpus acronym one edit away.
         "What did the CEO say?",
+        # One edit from a corpus acronym ("FSB"), but other letters: another name.
+        "Did the FSA act?",
     ],
 )
 def test_leaves_alone(question: str) -> None:
@@ -144,3 +146,13 @@ def test_the_engine_expands_an_articles_aliases(tmp_path: Path, fake_embedder: F
 )
 def test_idioms_are_said_plainly(question: str, plain: str) -> None:
     assert plain_idioms(question) == plain
+
+
+def test_initialisms_of_spelled_out_names() -> None:
+    texts = ["New York City is large. The United States grew.", "The FBI said so.", "Federal Bureau Inquiry met."]
+    spelled = initialisms(texts)
+    assert spelled["nyc"] == "New York City" and spelled["us"] == "United States"
+    assert "fbi" not in spelled  # the texts use it as a word
+    fixer = QueryCorrector(["large"], spelled_out=spelled)
+    assert fixer.correct("How big is NYC?") == "How big is New York City?"
+    assert fixer.correct("tell us more") == "tell us more"
