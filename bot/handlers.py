@@ -269,7 +269,8 @@ async def show_context(update: Update, context: BotContext) -> None:
         return
     services, memory = _services(context), _memory(context)
     shown = memory.shown.get(query.message.message_id)
-    if shown is not None:
+    # An article removed since the answer: say so, rather than expand nothing.
+    if shown is not None and find_document(request.document, services.documents.values()) is not None:
         if request.number in shown.expanded:
             return
         expanded = shown.expanded | {request.number}
