@@ -41,7 +41,8 @@ async def test_start_up_registers_the_command_menu(bot: RunningBot, telegram: Fa
     methods = [c.method for c in telegram.calls]
     assert methods.index("getMe") < methods.index("deleteWebhook") < methods.index("getUpdates")
     (commands,) = telegram.of("setMyCommands")
-    assert [c["command"] for c in commands.params["commands"]] == ["start", "help", "about", "source", "articles", "remove"]
+    names = [c["command"] for c in commands.params["commands"]]
+    assert names == ["start", "help", "about", "source", "articles", "remove"]
     (poll, *_) = telegram.of("getUpdates")
     assert poll.params["allowed_updates"] == ["message", "callback_query", "inline_query"]
 

@@ -259,3 +259,12 @@ def test_fake_server_rejects_what_telegram_rejects() -> None:
         with pytest.raises(ApiError):
             parse_telegram_html(bad)
     assert parse_telegram_html(html.escape("<a & b>")) == "<a & b>"
+
+
+def test_admin_ids_and_the_file_url_come_from_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADMIN_USER_IDS", "1001, 42")
+    settings = settings_without_env_file(telegram_api_base_url="http://127.0.0.1:8081/bot")
+    assert settings.admin_user_ids == frozenset({1001, 42})
+    assert settings.file_base_url() == "http://127.0.0.1:8081/file/bot"
+    assert settings_without_env_file().file_base_url() == "https://api.telegram.org/file/bot"
+    assert settings_without_env_file(telegram_api_base_url="http://proxy/api/").file_base_url() is None
