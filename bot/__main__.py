@@ -61,7 +61,7 @@ def _main() -> int:
         )
     # SIGTERM while starting stops as cleanly as Ctrl-C; once running, PTB handles both.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    _configure_logging(settings.log_level, token)
+    configure_logging(settings)
     try:
         asyncio.run(_check_api(settings))
     except InvalidToken:
@@ -75,14 +75,21 @@ def _main() -> int:
 
     # Imported here so that a missing token is reported without loading the model stack.
     from bot.app import build_application, run
+    from bot.library import Library, SerializedEmbedder, manifest_signature
     from index import Engine, EngineError
+    from index.embedder import SentenceTransformerEmbedder
 
     try:
-        engine = Engine.open(settings.corpus_dir, settings.index_dir, settings.embedding_model)
+        # One model for answering and for the rebuilds after an article is added or removed.
+        embedder = SerializedEmbedder(SentenceTransformerEmbedder(settings.embedding_model))
+        # Taken before loading: a build committed meanwhile is picked up by the first check.
+        loaded = manifest_signature(settings.index_dir)
+        engine = Engine.open(settings.corpus_dir, settings.index_dir, settings.embedding_model, embedder=embedder)
     except EngineError as error:
         return _fail(str(error), EXIT_FAILURE)
+    library = Library.for_settings(settings, embedder, loaded)
     try:
-        run(build_application(settings, engine), settings)
+        run(build_application(settings, engine, library), settings)
     except TelegramError as error:
         return _fail(_api_problem(settings, error, token), EXIT_FAILURE)
     return 0
@@ -112,28 +119,39 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-class _RedactToken(logging.Filter):
-    """Replaces the token wherever a log line would show it (URLs in errors, mostly)."""
+class Redact(logging.Filter):
+    """Replaces each secret wherever a log line would show it: the token in URLs and errors,
+    the webhook secret in PTB's DEBUG line for setWebhook."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, secrets: dict[str, str]) -> None:
         super().__init__()
-        self._token = token
+        # Longest first, so a secret inside another is not half replaced.
+        self._secrets = sorted(((value, label) for label, value in secrets.items() if value), key=lambda s: -len(s[0]))
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if self._token in message:
-            record.msg, record.args = message.replace(self._token, "[token]"), None
+        redacted = self._redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = record.exc_text.replace(self._token, "[token]")
+            record.exc_text = self._redact(record.exc_text)
         return True
 
+    def _redact(self, text: str) -> str:
+        for value, label in self._secrets:
+            text = text.replace(value, f"[{label}]")
+        return text
 
-def _configure_logging(level: str, token: str) -> None:
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
+
+def configure_logging(settings: BotSettings) -> None:
+    """Logs at LOG_LEVEL, with the token and the webhook secret scrubbed from every line."""
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=settings.log_level)
+    secret = settings.webhook_secret_token
+    secrets = {"token": settings.token(), "webhook secret": secret.get_secret_value() if secret else ""}
     for handler in logging.getLogger().handlers:
-        handler.addFilter(_RedactToken(token))
+        handler.addFilter(Redact(secrets))
     # httpx logs every request URL, and the URL holds the token; the model stack's own
     # INFO and DEBUG lines say nothing an operator needs.
     for library in ("httpx", "httpcore", "sentence_transformers", "transformers", "filelock", "urllib3", "bm25s"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -20,6 +22,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.articles import LINK, add_document, add_link, articles, remove
 from bot.handlers import (
     ADDRESSED,
     COMMANDS,
@@ -38,6 +41,7 @@ from bot.handlers import (
     unknown_command,
 )
 from bot.keyboards import ASK_PATTERN, CONTEXT_PATTERN
+from bot.library import Library
 from bot.settings import BotSettings
 from bot.state import CONTEXT_TYPES, AnswerSource, Services
 from index.batching import AnswerBatcher
@@ -56,15 +60,30 @@ _NEW = filters.UpdateType.MESSAGE  # not edits, not channel posts
 QUESTIONS = _NEW & filters.TEXT & ~filters.COMMAND & _TO_ME
 NOT_TEXT = _NEW & ~filters.TEXT & filters.ATTACHMENT & _TO_ME
 # One handler per command of the menu that setMyCommands registers.
-_COMMAND_HANDLERS = {"start": start, "help": help_command, "about": about, "source": source}
+_COMMAND_HANDLERS = {
+    "start": start,
+    "help": help_command,
+    "about": about,
+    "source": source,
+    "articles": articles,
+    "remove": remove,
+}
+# A link or a file: added for an admin, refused for anyone else; never read as a question.
+LINKS = _NEW & filters.TEXT & ~filters.COMMAND & LINK & _TO_ME
+FILES = _NEW & filters.Document.ALL & _TO_ME
 
 
-def build_application(settings: BotSettings, engine: AnswerSource) -> BotApplication:
-    """The bot, wired but not started: ``run`` or ``start_application`` starts it."""
+def build_application(settings: BotSettings, engine: AnswerSource, library: Library | None = None) -> BotApplication:
+    """The bot, wired but not started: ``run`` or ``start_application`` starts it.
+
+    With a ``library`` admins can add and remove articles, and the bot follows
+    changes of the index on disk; without one it only answers."""
+    builder = ApplicationBuilder().token(settings.token()).base_url(settings.telegram_api_base_url)
+    file_base_url = settings.file_base_url()
+    if file_base_url is not None:
+        builder = builder.base_file_url(file_base_url)
     application = (
-        ApplicationBuilder()
-        .token(settings.token())
-        .base_url(settings.telegram_api_base_url)
+        builder
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(CONCURRENT_UPDATES)
@@ -73,14 +92,16 @@ def build_application(settings: BotSettings, engine: AnswerSource) -> BotApplica
         .post_shutdown(_post_shutdown)
         .build()
     )
-    application.bot_data["services"] = Services(settings, engine)
+    application.bot_data["services"] = Services(settings, engine, library)
     if settings.allowed_chat_ids:
         application.add_handler(TypeHandler(Update, gate), group=-1)
     application.add_handlers(
         [
             *(CommandHandler(c.command, _COMMAND_HANDLERS[c.command], filters=_NEW) for c in COMMANDS),
             MessageHandler(_NEW & filters.COMMAND & filters.ChatType.PRIVATE, unknown_command),
+            MessageHandler(LINKS, add_link),
             MessageHandler(QUESTIONS, ask),
+            MessageHandler(FILES, add_document),
             MessageHandler(NOT_TEXT, not_text),
             CallbackQueryHandler(ask_example, pattern=ASK_PATTERN),
             CallbackQueryHandler(show_context, pattern=CONTEXT_PATTERN),
@@ -97,6 +118,8 @@ async def _post_init(application: BotApplication) -> None:
     await application.bot.set_my_commands(COMMANDS)
     services: Services = application.bot_data["services"]
     services.batcher = AnswerBatcher(services.engine)
+    if services.library is not None:
+        services.watcher = asyncio.create_task(_watch_index(services), name="index-watcher")
     logger.info(
         "Answering questions about %d article(s) as @%s (%s mode)",
         len(services.documents),
@@ -108,9 +131,25 @@ async def _post_init(application: BotApplication) -> None:
 async def _post_shutdown(application: BotApplication) -> None:
     """Stops the answer batcher, if post_init got as far as starting it."""
     services: Services = application.bot_data["services"]
+    if services.watcher is not None:
+        services.watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await services.watcher
+        services.watcher = None
     if services.batcher is not None:
         await services.batcher.aclose()
         services.batcher = None
+
+
+async def _watch_index(services: Services) -> None:
+    """Checks the index every INDEX_CHECK_SECONDS, so a change made beside the bot
+    (``python -m index add``) is answered from without a restart."""
+    while True:
+        await asyncio.sleep(services.settings.index_check_seconds)
+        try:
+            await services.refresh()
+        except Exception:  # the next check tries again; the bot keeps answering from what it has
+            logger.exception("Checking the index for changes failed")
 
 
 def polling_options(settings: BotSettings) -> dict[str, Any]:

@@ -44,7 +44,14 @@ from bot.formatting import (
     split_html,
     text_length,
 )
-from bot.keyboards import ContextRequest, context_keyboard, examples_keyboard, parse_ask, parse_context
+from bot.keyboards import (
+    ContextRequest,
+    context_keyboard,
+    examples_keyboard,
+    find_document,
+    parse_ask,
+    parse_context,
+)
 from bot.ratelimit import RateWindow, Verdict
 from bot.state import BotContext, ChatMemory, Handler, Services, Shown
 from index.conversation import remember
@@ -57,6 +64,8 @@ COMMANDS = (
     BotCommand("help", "How to ask, and the commands"),
     BotCommand("about", "The article: title, source, date"),
     BotCommand("source", "/source N: the whole paragraph of quote [N]"),
+    BotCommand("articles", "The articles I answer from, numbered"),
+    BotCommand("remove", "/remove N: take article N out (admins)"),
 )
 SORRY = "Sorry, something went wrong on my side. Please try again."
 TYPING_AFTER_SECONDS = 0.3
@@ -174,7 +183,9 @@ async def help_command(update: Update, context: BotContext) -> None:
         "/start – what I do, with example questions\n"
         "/help – this message\n"
         "/about – the article: title, source, date and first paragraph\n"
-        "/source N – the whole paragraph of quote [N] in my last answer here\n\n"
+        "/source N – the whole paragraph of quote [N] in my last answer here\n"
+        "/articles – the articles I answer from, numbered\n"
+        "/remove N – take article N out (admins; they add one by sending me a link or a file)\n\n"
         "<b>Elsewhere</b>\n"
         f"In any chat, type @{username} and a question to share an answer.\n"
         "In groups I answer commands, messages that mention me and replies to my messages."
@@ -258,7 +269,8 @@ async def show_context(update: Update, context: BotContext) -> None:
         return
     services, memory = _services(context), _memory(context)
     shown = memory.shown.get(query.message.message_id)
-    if shown is not None:
+    # An article removed since the answer: say so, rather than expand nothing.
+    if shown is not None and find_document(request.document, services.documents.values()) is not None:
         if request.number in shown.expanded:
             return
         expanded = shown.expanded | {request.number}
@@ -381,16 +393,16 @@ def _render(
     if answer.abstained or not answer.citations:
         return (format_abstention(answer) if answer.abstained else format_framed(answer)), None
     quotes = group_quotes(answer.citations)
-    keyboard = context_keyboard(quotes, services.engine.documents, expanded)
+    keyboard = context_keyboard(quotes, services.documents.values(), expanded)
     return format_answer(answer, services.documents, expanded), keyboard
 
 
 async def _send_paragraphs(context: BotContext, chat_id: int, reply_to: int, request: ContextRequest) -> None:
-    documents = _services(context).engine.documents
-    if request.document >= len(documents):
+    document = find_document(request.document, _services(context).documents.values())
+    if document is None:
         text = "That article is no longer in my corpus."
     else:
-        text = _paragraphs(documents[request.document], request.first, request.last)
+        text = _paragraphs(document, request.first, request.last)
     for piece in split_html(text):
         await context.bot.send_message(
             chat_id, piece, reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)

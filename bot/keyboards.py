@@ -1,14 +1,18 @@
 """Inline keyboards and their callback data, which Telegram caps at 64 bytes.
 
-Callback data carries small integers only, never user or article text:
-``ask:I`` asks example question I; ``ctx:N:D:P-Q`` expands quote [N] to
-paragraphs P to Q of document number D (its place in the corpus).
+Callback data carries small integers and article ids only, never user or
+article text: ``ask:I`` asks example question I; ``ctx:N:D:P-Q`` expands
+quote [N] to paragraphs P to Q of the article with key D. The key is the
+article's id when that is short, else ``#`` and a hash of it: never the
+article's place in the corpus, which moves when articles are added or
+removed, so a button made before a change still opens the same article.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -20,7 +24,10 @@ from index.types import DocumentInfo
 ASK_PATTERN = r"^ask:"
 CONTEXT_PATTERN = r"^ctx:"
 _ASK = re.compile(r"ask:(\d{1,4})")
-_CONTEXT = re.compile(r"ctx:(\d{1,3}):(\d{1,6}):(\d{1,6})-(\d{1,6})")
+_CONTEXT = re.compile(r"ctx:(\d{1,3}):([A-Za-z0-9_.#-]{1,32}):(\d{1,6})-(\d{1,6})")
+# Ids up to this long travel as they are: "ctx:999:" + id + ":999999-999999" stays under 64 bytes.
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.-]{1,32}")
+_HASHED_KEY_HEX = 16
 MAX_DATA = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)
 _BUTTON_TEXT = 60
 
@@ -30,9 +37,21 @@ class ContextRequest:
     """What a "Show context" button asks for."""
 
     number: int  # the quote, [N] in the answer
-    document: int  # the document's position in the corpus, 0-based
+    document: str  # the article's key (``document_key``)
     first: int  # paragraphs, 1-based, inclusive
     last: int
+
+
+def document_key(document_id: str) -> str:
+    """The article's id when it fits in callback data as it is, else ``#`` and 64 bits of its hash."""
+    if _PLAIN_KEY.fullmatch(document_id) and not document_id.startswith("#"):
+        return document_id
+    return "#" + hashlib.sha256(document_id.encode()).hexdigest()[:_HASHED_KEY_HEX]
+
+
+def find_document(key: str, documents: Iterable[DocumentInfo]) -> DocumentInfo | None:
+    """The article whose key is ``key``, or None when no article has it (any more)."""
+    return next((d for d in documents if document_key(d.id) == key), None)
 
 
 def ask_data(example: int) -> str:
@@ -56,8 +75,8 @@ def parse_context(data: str | None) -> ContextRequest | None:
     match = _CONTEXT.fullmatch(data or "")
     if not match:
         return None
-    number, document, first, last = (int(group) for group in match.groups())
-    return ContextRequest(number, document, first, last)
+    number, document, first, last = match.groups()
+    return ContextRequest(int(number), document, int(first), int(last))
 
 
 def _checked(data: str) -> str:
@@ -77,20 +96,18 @@ def examples_keyboard(examples: Sequence[str], count: int) -> InlineKeyboardMark
 
 def context_keyboard(
     quotes: Sequence[Quote],
-    corpus: Sequence[DocumentInfo],
+    corpus: Iterable[DocumentInfo],
     expanded: Collection[int] = (),
 ) -> InlineKeyboardMarkup | None:
     """A "Show context" button for each quote not yet expanded that has more to show."""
-    places = {document.id: (i, document) for i, document in enumerate(corpus)}
+    by_id = {document.id: document for document in corpus}
     buttons = []
     for quote in quotes:
-        if quote.number in expanded or quote.document not in places:
-            continue
-        position, document = places[quote.document]
-        if not adds_context(quote, document):
+        document = by_id.get(quote.document)
+        if quote.number in expanded or document is None or not adds_context(quote, document):
             continue
         first, last = context_span(quote, document)
-        data = context_data(ContextRequest(quote.number, position, first, last))
+        data = context_data(ContextRequest(quote.number, document_key(document.id), first, last))
         label = "Show context" if len(quotes) == 1 else f"Context [{quote.number}]"
         buttons.append(InlineKeyboardButton(label, callback_data=data))
     if not buttons:

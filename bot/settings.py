@@ -37,12 +37,17 @@ class BotSettings(EngineSettings):
     webhook_secret_token: SecretStr | None = None
     # Chats (and, for inline queries, users) the bot serves; empty means everyone.
     allowed_chat_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    # Users who may add articles (a link or a file sent to the bot) and /remove them; empty: nobody.
+    admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    # Seconds between checks of the index's manifest, so an article added with
+    # `python -m index add` while the bot runs is answered from without a restart.
+    index_check_seconds: float = Field(default=5.0, gt=0)
     # Each user may send this many messages per window before one "slow down" line.
     rate_limit_messages: int = Field(default=8, ge=1)
     rate_limit_window_seconds: float = Field(default=20.0, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
-    @field_validator("allowed_chat_ids", mode="before")
+    @field_validator("allowed_chat_ids", "admin_user_ids", mode="before")
     @classmethod
     def _parse_chat_ids(cls, value: Any) -> Any:
         """Accepts "1,-100200" or "[1, -100200]" as well as a list."""
@@ -70,6 +75,14 @@ class BotSettings(EngineSettings):
         if self.telegram_bot_token is None:
             raise ValueError("TELEGRAM_BOT_TOKEN is not set")
         return self.telegram_bot_token.get_secret_value()
+
+    def file_base_url(self) -> str | None:
+        """Where files (an admin's upload) are downloaded: Telegram's ``/file/bot`` beside ``/bot``,
+        or None (PTB's default) when the API URL does not end in ``/bot``."""
+        base = self.telegram_api_base_url.removesuffix("{token}").rstrip("/")
+        if not base.endswith("/bot"):
+            return None
+        return base.removesuffix("bot") + "file/bot"
 
     def webhook_path(self) -> str:
         """The local path the webhook server answers on: the public URL's path."""

@@ -65,6 +65,11 @@ class MicroBatcher:
         self._queue.put(_Request(question, previous, future))
         return future
 
+    def swap(self, engine: BatchAnswerer) -> None:
+        """Answer from the next batch on with ``engine``; the batch being answered keeps its own."""
+        # One attribute store: the worker sees the old engine or the new one, never a mix.
+        self._engine = engine
+
     def close(self) -> None:
         """Answer what is queued, then stop the worker."""
         if not self._closed:
@@ -105,10 +110,11 @@ class MicroBatcher:
             batch.append(item)
         return False
 
-    def _answer(self, batch: list[_Request]) -> None:
+    def _answer(self, batch: list[_Request], engine: BatchAnswerer | None = None) -> None:
+        engine = engine or self._engine  # read once: the whole batch, retries included, uses it
         self.batch_sizes.append(len(batch))
         try:
-            answers = self._engine.answer_many([(r.question, r.previous) for r in batch])
+            answers = engine.answer_many([(r.question, r.previous) for r in batch])
         except Exception as error:
             if len(batch) == 1:
                 batch[0].future.set_exception(error)
@@ -116,7 +122,7 @@ class MicroBatcher:
             # One bad question must not cost the others their answers: retry
             # them one by one, so only the culprit fails.
             for request in batch:
-                self._answer([request])
+                self._answer([request], engine)
             return
         for request, answer in zip(batch, answers, strict=True):
             request.future.set_result(answer)
@@ -131,6 +137,10 @@ class AnswerBatcher:
     async def answer(self, question: str, previous: Answer | None = None) -> Answer:
         """Answer ``question`` without blocking the event loop."""
         return await asyncio.wrap_future(self._batcher.submit(question, previous))
+
+    def swap(self, engine: BatchAnswerer) -> None:
+        """Answer from the next batch on with ``engine`` (see ``MicroBatcher.swap``)."""
+        self._batcher.swap(engine)
 
     async def aclose(self) -> None:
         """Finish what is queued and stop the worker thread."""

@@ -91,3 +91,30 @@ def test_async_batcher_answers_concurrent_coroutines() -> None:
     assert asyncio.run(scenario()) == [f"Q{i}" for i in range(20)]
     assert sum(len(b) for b in engine.batches) == 20
     assert len(engine.batches) < 20
+
+
+class TaggedEngine(RecordingEngine):
+    """Answers with its tag, so a test can tell which engine answered."""
+
+    def __init__(self, tag: str, gate: threading.Event | None = None) -> None:
+        super().__init__(gate)
+        self.tag = tag
+
+    def answer_many(self, items: list[tuple[str, Answer | None]]) -> list[Answer]:
+        return [Answer(a.question, False, f"{self.tag}:{a.answer}") for a in super().answer_many(items)]
+
+
+def test_swap_takes_effect_between_batches() -> None:
+    gate = threading.Event()
+    old, new = TaggedEngine("old", gate), TaggedEngine("new")
+    with MicroBatcher(old, max_wait_ms=1) as batcher:
+        held = batcher.submit("held")
+        assert old.busy.wait(timeout=10)
+        queued = [batcher.submit(f"q{i}") for i in range(5)]
+        batcher.swap(new)
+        gate.set()
+        # The batch under way finishes with the engine it started with; the next one uses the new.
+        assert held.result(timeout=10).answer == "old:HELD"
+        assert [f.result(timeout=10).answer for f in queued] == [f"new:Q{i}" for i in range(5)]
+    assert old.batches == [["held"]] and new.batches == [[f"q{i}" for i in range(5)]]
+

@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.app import BotApplication, build_application, start_application, stop_application
+from bot.library import Library, manifest_signature
 from bot.settings import BotSettings
-from bot.state import AnswerSource
+from bot.state import AnswerSource, Services
+from index.embedder import Embedder
+from index.engine import Engine
 from tests.bot.fake_bot_api import Call, FakeTelegram
 
 
@@ -45,21 +48,42 @@ class RunningBot:
             await self.telegram.wait_confirmed(update_id, timeout)
         await asyncio.wait_for(self.application.update_queue.join(), timeout)
 
-    async def exchange(self, push: Callable[[], int]) -> list[Call]:
+    @property
+    def services(self) -> Services:
+        """What the handlers use: the engine in service, the library."""
+        services: Services = self.application.bot_data["services"]
+        return services
+
+    async def exchange(self, push: Callable[[], int], timeout: float = 10) -> list[Call]:
         """Pushes an update, waits until it is handled, returns the calls it caused."""
         since = len(self.telegram.calls)
         update_id = push()
-        await self.settle(update_id)
+        await self.settle(update_id, timeout)
         return [c for c in self.telegram.calls[since:] if c.method != "getUpdates"]
 
 
 @asynccontextmanager
-async def running_bot(telegram: FakeTelegram, engine: AnswerSource, **overrides: Any) -> AsyncIterator[RunningBot]:
+async def running_bot(
+    telegram: FakeTelegram, engine: AnswerSource, library: Library | None = None, **overrides: Any
+) -> AsyncIterator[RunningBot]:
     """Builds the bot as ``python -m bot`` does, starts it in this loop, stops it after."""
     settings = bot_settings(telegram, **overrides)
-    application = build_application(settings, engine)
+    application = build_application(settings, engine, library)
     await start_application(application, settings)
     try:
         yield RunningBot(application, telegram, settings)
     finally:
         await stop_application(application)
+
+
+@asynccontextmanager
+async def running_library_bot(
+    telegram: FakeTelegram, embedder: Embedder, **overrides: Any
+) -> AsyncIterator[RunningBot]:
+    """The bot over the index in ``index_dir`` (an override), able to add and remove articles,
+    opened as ``python -m bot`` opens it but with ``embedder``."""
+    settings = bot_settings(telegram, **overrides)
+    loaded = manifest_signature(settings.index_dir)
+    engine = Engine.open(settings.corpus_dir, settings.index_dir, embedder.name, embedder=embedder)
+    async with running_bot(telegram, engine, Library.for_settings(settings, embedder, loaded), **overrides) as bot:
+        yield bot

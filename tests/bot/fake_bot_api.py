@@ -4,7 +4,9 @@ It implements the methods the bot calls, checks what Telegram would check
 (the token, HTML with only Telegram's tags and entities, 4096 characters,
 64-byte callback data, command names), records every call, and hands out
 updates through ``getUpdates`` with Telegram's long-poll and offset rules.
-Tests push updates with the helpers (``message``, ``callback``, ``inline``)
+Files sent with ``document`` are served as Telegram serves them: ``getFile``
+names a path, downloaded from ``/file/bot<token>/<path>``.
+Tests push updates with the helpers (``message``, ``document``, ``callback``, ``inline``)
 and wait on the record with ``wait_for``: a condition, never a sleep.
 """
 
@@ -50,6 +52,7 @@ _TEXT_PARAMS = frozenset(
         "next_offset",
         "language_code",
         "inline_message_id",
+        "file_id",
     }
 )
 _TAGS = frozenset(
@@ -169,6 +172,8 @@ class FakeTelegram:
         self.commands: list[dict[str, Any]] = []
         self.fail_next: dict[str, list[ApiError]] = {}
         self.last_message: dict[str, Any] = {}  # the last message pushed with ``message``
+        self.files: dict[str, bytes] = {}  # file_id -> contents, for getFile and downloads
+        self.downloads: list[str] = []  # the file paths fetched
         self._updates: list[dict[str, Any]] = []
         self._next_update_id = 1
         self._next_message_id = 500
@@ -189,6 +194,7 @@ class FakeTelegram:
         """Listens on a free loopback port."""
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -249,6 +255,13 @@ class FakeTelegram:
             body["reply_to_message"] = reply_to
         self.last_message = body
         return self.push({"message": body})
+
+    def document(self, data: bytes, file_name: str, *, user: dict[str, Any] = ALICE, **content: Any) -> int:
+        """A file sent by ``user``; the bot can fetch ``data`` with getFile and a download."""
+        file_id = f"doc{len(self.files) + 1}"
+        self.files[file_id] = data
+        document = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": file_name, "file_size": len(data)}
+        return self.message(None, user=user, document=document, **content)
 
     def callback(self, data: str, message: dict[str, Any], *, user: dict[str, Any] = ALICE) -> int:
         """A tap on an inline button with ``data`` under the bot's ``message``."""
@@ -328,6 +341,24 @@ class FakeTelegram:
         finally:
             self._bump()
         return web.json_response({"ok": True, "result": call.result})
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        path = request.match_info["path"]
+        self.downloads.append(path)
+        data = self.files.get(path.removeprefix("documents/"))
+        if data is None:
+            return web.Response(status=404)
+        return web.Response(body=data, content_type="application/octet-stream")
+
+    async def _api_getfile(self, params: dict[str, Any]) -> Any:
+        file_id = str(params.get("file_id", ""))
+        if file_id not in self.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        size = len(self.files[file_id])
+        path = f"documents/{file_id}"
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": size, "file_path": path}
 
     async def _api_getme(self, params: dict[str, Any]) -> Any:
         return BOT_USER

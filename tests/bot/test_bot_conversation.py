@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from bot.articles import ADMINS_ONLY
 from bot.handlers import SORRY
 from tests.bot.bot_harness import RunningBot, running_bot
 from tests.bot.fake_bot_api import ALICE, BOB, BOT_USER, GROUP, ApiError, Call, FakeTelegram, parse_telegram_html
@@ -40,7 +41,8 @@ async def test_start_up_registers_the_command_menu(bot: RunningBot, telegram: Fa
     methods = [c.method for c in telegram.calls]
     assert methods.index("getMe") < methods.index("deleteWebhook") < methods.index("getUpdates")
     (commands,) = telegram.of("setMyCommands")
-    assert [c["command"] for c in commands.params["commands"]] == ["start", "help", "about", "source"]
+    names = [c["command"] for c in commands.params["commands"]]
+    assert names == ["start", "help", "about", "source", "articles", "remove"]
     (poll, *_) = telegram.of("getUpdates")
     assert poll.params["allowed_updates"] == ["message", "callback_query", "inline_query"]
 
@@ -57,7 +59,7 @@ async def test_question_gets_numbered_quotes_and_the_article(bot: RunningBot, te
         '— <a href="https://example.com/acme?a=1&amp;b=2"><i>Acme &lt;closes&gt; London office &amp; more</i></a>,'
         " The Test Times"
     )
-    assert reply.buttons == [{"text": "Show context", "callback_data": "ctx:1:0:1-1"}]
+    assert reply.buttons == [{"text": "Show context", "callback_data": "ctx:1:acme-office:1-1"}]
     assert reply.params["link_preview_options"] == {"is_disabled": True}
 
 
@@ -94,7 +96,7 @@ async def test_example_button_asks_its_question(bot: RunningBot, telegram: FakeT
     calls = await bot.exchange(lambda: telegram.callback("ask:1", start.result))
     assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage"]
     assert calls[1].text.startswith("❓ <i>Who is the head of Acme?</i>\n\n<b>[1]</b>")
-    expanded = await bot.exchange(lambda: telegram.callback("ctx:1:0:2-2", calls[1].result))
+    expanded = await bot.exchange(lambda: telegram.callback("ctx:1:acme-office:2-2", calls[1].result))
     assert expanded[1].method == "editMessageText"
     assert expanded[1].text.startswith("❓ <i>Who is the head of Acme?</i>\n\n<b>[1]</b>")
 
@@ -142,14 +144,14 @@ async def test_source_quotes_the_whole_paragraph_of_quote_n(bot: RunningBot, tel
 
 async def test_context_button_expands_the_answer_in_place(bot: RunningBot, telegram: FakeTelegram) -> None:
     answer = only_message(await bot.exchange(lambda: telegram.message("Who is the head of Acme?")))
-    calls = await bot.exchange(lambda: telegram.callback("ctx:1:0:2-2", answer.result))
+    calls = await bot.exchange(lambda: telegram.callback("ctx:1:acme-office:2-2", answer.result))
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
     edit = calls[1]
     assert edit.params["message_id"] == answer.result["message_id"]
     assert "</b> She said the office would reopen in 2025.</blockquote>" in edit.text
     assert edit.buttons == []  # the only quote is expanded now
     # The same button again (a double tap) changes nothing but is still answered.
-    again = await bot.exchange(lambda: telegram.callback("ctx:1:0:2-2", answer.result))
+    again = await bot.exchange(lambda: telegram.callback("ctx:1:acme-office:2-2", answer.result))
     assert [c.method for c in again] == ["answerCallbackQuery"]
 
 
@@ -161,7 +163,7 @@ async def test_context_button_on_an_unknown_answer_sends_the_paragraph(bot: Runn
         "from": BOT_USER,
         "text": "an answer from before a restart",
     }
-    calls = await bot.exchange(lambda: telegram.callback("ctx:1:0:3-3", old))
+    calls = await bot.exchange(lambda: telegram.callback("ctx:1:acme-office:3-3", old))
     assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage"]
     assert ARTICLE.paragraphs[2].replace("&", "&amp;").replace('"', "&quot;") in calls[1].text
     assert calls[1].params["reply_parameters"]["message_id"] == 7
@@ -172,8 +174,8 @@ async def test_context_too_long_to_fit_the_answer_arrives_as_its_own_messages(
 ) -> None:
     answer = only_message(await bot.exchange(lambda: telegram.message("What did the regulator call the closure?")))
     (button,) = answer.buttons
-    assert button["callback_data"] == "ctx:1:0:2-4"  # its paragraph is the quote: show the neighbours
-    calls = await bot.exchange(lambda: telegram.callback("ctx:1:0:2-4", answer.result))
+    assert button["callback_data"] == "ctx:1:acme-office:2-4"  # its paragraph is the quote: show the neighbours
+    calls = await bot.exchange(lambda: telegram.callback("ctx:1:acme-office:2-4", answer.result))
     assert [c.method for c in calls][:2] == ["answerCallbackQuery", "sendMessage"]
     pieces = sent(calls)
     assert len(pieces) >= 2 and all(p.error is None for p in pieces)
@@ -249,7 +251,10 @@ async def test_non_text_gets_one_friendly_line(
     bot: RunningBot, telegram: FakeTelegram, content: dict[str, Any], engine: FakeEngine
 ) -> None:
     reply = only_message(await bot.exchange(lambda: telegram.message(None, **content)))
-    assert reply.text == "I only read text: send me a question about the article in words."
+    if "document" in content:  # a file is an article to add, which only admins may
+        assert reply.text == ADMINS_ONLY
+    else:
+        assert reply.text == "I only read text: send me a question about the article in words."
     assert engine.calls == []
 
 

@@ -29,7 +29,9 @@ from bot.keyboards import (
     ask_data,
     context_data,
     context_keyboard,
+    document_key,
     examples_keyboard,
+    find_document,
     parse_ask,
     parse_context,
 )
@@ -177,13 +179,22 @@ def test_split_never_cuts_an_entity() -> None:
         assert re.fullmatch(r"<i>(&amp;)+</i>", piece)
 
 
-def test_callback_data_round_trips_within_64_bytes() -> None:
-    request = ContextRequest(99, 999_999, 999_999, 999_999)
+@pytest.mark.parametrize(
+    "document_id",
+    ["acme-office", "a" * 32, "port-vale-s-electric-ferry-makes-its-first-crossing-0123abcd", "über:ids/with spaces"],
+)
+def test_callback_data_round_trips_within_64_bytes(document_id: str) -> None:
+    key = document_key(document_id)
+    request = ContextRequest(999, key, 999_999, 999_999)
     assert len(context_data(request).encode()) <= MAX_DATA
     assert parse_context(context_data(request)) == request
+    article = DocumentInfo(document_id, "T", "", "en", "", "", ("P.",))
+    other = DocumentInfo("other", "O", "", "en", "", "", ("Q.",))
+    assert find_document(key, [other, article]) == article
+    assert find_document(key, [other]) is None
     assert parse_ask(ask_data(2)) == 2
     assert parse_context("ask:1") is None
-    assert parse_ask("ctx:1:0:1-1") is None
+    assert parse_ask("ctx:1:acme-office:1-1") is None
     assert parse_context(None) is None
 
 
@@ -197,7 +208,7 @@ def test_keyboards_carry_short_data_only() -> None:
     keyboard = context_keyboard(quotes, (ARTICLE,), expanded={2})
     assert keyboard is not None
     data = [b.callback_data for row in keyboard.inline_keyboard for b in row]
-    assert len(data) == 11 and "ctx:2:0:4-4" not in data
+    assert len(data) == 11 and "ctx:2:acme-office:4-4" not in data and "ctx:1:acme-office:4-4" in data
     assert all(len(str(d).encode()) <= MAX_DATA for d in data)
 
 
@@ -248,3 +259,12 @@ def test_fake_server_rejects_what_telegram_rejects() -> None:
         with pytest.raises(ApiError):
             parse_telegram_html(bad)
     assert parse_telegram_html(html.escape("<a & b>")) == "<a & b>"
+
+
+def test_admin_ids_and_the_file_url_come_from_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADMIN_USER_IDS", "1001, 42")
+    settings = settings_without_env_file(telegram_api_base_url="http://127.0.0.1:8081/bot")
+    assert settings.admin_user_ids == frozenset({1001, 42})
+    assert settings.file_base_url() == "http://127.0.0.1:8081/file/bot"
+    assert settings_without_env_file().file_base_url() == "https://api.telegram.org/file/bot"
+    assert settings_without_env_file(telegram_api_base_url="http://proxy/api/").file_base_url() is None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 from typing import Any
 
 import aiohttp
 import pytest
 
+from bot.__main__ import Redact
 from tests.bot.bot_harness import running_bot
 from tests.bot.fake_bot_api import ALICE, FakeTelegram
 from tests.bot.fake_qa_engine import FakeEngine
@@ -69,3 +71,22 @@ async def test_webhook_answers_posts_with_the_secret_and_refuses_others(
         (reply,) = telegram.of("sendMessage")
         assert reply.params["chat_id"] == ALICE["id"]
         assert "Jane Doe, the head of Acme" in reply.text
+
+
+async def test_the_webhook_secret_and_the_token_are_scrubbed_from_debug_logs(
+    telegram: FakeTelegram, engine: FakeEngine, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    overrides: dict[str, Any] = {
+        "bot_mode": "webhook",
+        "webhook_port": _free_port(),
+        "webhook_url": "https://bot.example.com/telegram/hook",
+        "webhook_secret_token": SECRET,
+    }
+    # The filter python -m bot puts on every handler of the root logger.
+    caplog.handler.addFilter(Redact({"token": telegram.token, "webhook secret": SECRET}))
+    async with running_bot(telegram, engine, **overrides):
+        assert telegram.of("setWebhook")
+    # PTB's DEBUG line for setWebhook carries the secret; the filter leaves its label.
+    assert "secret_token" in caplog.text and "[webhook secret]" in caplog.text
+    assert SECRET not in caplog.text and telegram.token not in caplog.text
