@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections.abc import Awaitable
 
 from telegram import Message, Update
 from telegram.constants import ChatAction
@@ -19,8 +20,8 @@ from telegram.ext import filters
 
 from bot.formatting import split_html
 from bot.handlers import rate_limited
-from bot.library import AddResult
-from bot.state import BotContext, ChatMemory, Services
+from bot.library import AddResult, Library
+from bot.state import BotContext, Services, memory_of, services_of
 from index.errors import EngineError
 from index.sources import HTML_SUFFIXES, TEXT_SUFFIXES
 
@@ -59,17 +60,6 @@ class _LinkMessage(filters.MessageFilter):
 LINK = _LinkMessage(name="a link")
 
 
-def _services(context: BotContext) -> Services:
-    services: Services = context.bot_data["services"]
-    return services
-
-
-def _memory(context: BotContext) -> ChatMemory:
-    if context.chat_data is None:
-        raise RuntimeError("an update without a chat reached a chat handler")
-    return context.chat_data
-
-
 def _user_id(update: Update) -> int | None:
     return update.effective_user.id if update.effective_user is not None else None
 
@@ -82,41 +72,28 @@ def _is_admin(update: Update, services: Services) -> bool:
 @rate_limited
 async def add_link(update: Update, context: BotContext) -> None:
     """Adds the article at a link an admin sent; tells anyone else that only admins add articles."""
-    message, services = update.effective_message, _services(context)
+    message, services = update.effective_message, services_of(context)
     if message is None or message.text is None:
         return
     url = link_in(message.text)
     if url is None:
         return
-    if not _is_admin(update, services):
-        await message.reply_text(ADMINS_ONLY)
-        return
-    library = services.library
+    library = await _admins_library(update, message, services)
     if library is None:
-        await message.reply_text(NOT_SET_UP)
         return
     logger.info("User %s adds the article at %s", _user_id(update), url)
     await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
-    try:
-        result = await library.add_url(url)
-    except EngineError as error:
-        await message.reply_text(f"Could not add it: {error}")
-        return
-    await _report_added(message, services, result)
+    await _add_and_report(message, services, library.add_url(url))
 
 
 @rate_limited
 async def add_document(update: Update, context: BotContext) -> None:
     """Adds the article in a file an admin sent; tells anyone else that only admins add articles."""
-    message, services = update.effective_message, _services(context)
+    message, services = update.effective_message, services_of(context)
     if message is None or message.document is None:
         return
-    if not _is_admin(update, services):
-        await message.reply_text(ADMINS_ONLY)
-        return
-    library = services.library
+    library = await _admins_library(update, message, services)
     if library is None:
-        await message.reply_text(NOT_SET_UP)
         return
     document = message.document
     name = document.file_name or "the file"
@@ -130,22 +107,17 @@ async def add_document(update: Update, context: BotContext) -> None:
     logger.info("User %s adds the article in %s (%s bytes)", _user_id(update), name, document.file_size)
     await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
     data = bytes(await (await document.get_file()).download_as_bytearray())
-    try:
-        result = await library.add_file(data, name)
-    except EngineError as error:
-        await message.reply_text(f"Could not add it: {error}")
-        return
-    await _report_added(message, services, result)
+    await _add_and_report(message, services, library.add_file(data, name))
 
 
 @rate_limited
 async def articles(update: Update, context: BotContext) -> None:
     """Lists the articles, numbered, with their source and date."""
-    message, services = update.effective_message, _services(context)
+    message, services = update.effective_message, services_of(context)
     if message is None:
         return
     documents = list(services.documents.values())
-    _memory(context).listed = tuple(d.id for d in documents)
+    memory_of(context).listed = tuple(d.id for d in documents)
     lines = [f"<b>{len(documents)} article{'s' if len(documents) != 1 else ''}</b>"]
     for number, document in enumerate(documents, start=1):
         details = ", ".join(html.escape(part) for part in (document.source, document.date) if part)
@@ -159,7 +131,7 @@ async def articles(update: Update, context: BotContext) -> None:
 @rate_limited
 async def remove(update: Update, context: BotContext) -> None:
     """Takes article N of /articles out, for admins."""
-    message, services = update.effective_message, _services(context)
+    message, services = update.effective_message, services_of(context)
     if message is None:
         return
     if not _is_admin(update, services):
@@ -169,7 +141,7 @@ async def remove(update: Update, context: BotContext) -> None:
     if library is None:
         await message.reply_text(NOT_SET_UP)
         return
-    memory = _memory(context)
+    memory = memory_of(context)
     # The numbers this chat was shown, so N is the article the admin saw as N.
     listed = memory.listed or tuple(services.documents)
     match = re.fullmatch(r"\d{1,4}", context.args[0]) if context.args else None
@@ -189,6 +161,27 @@ async def remove(update: Update, context: BotContext) -> None:
         f"Removed <b>{html.escape(removed.title)}</b>; {left} article{'s' if left != 1 else ''} left "
         "(/articles numbers them anew)."
     )
+
+
+async def _admins_library(update: Update, message: Message, services: Services) -> Library | None:
+    """The library, when the sender is an admin and adding is set up; else says why not and
+    gives None."""
+    if not _is_admin(update, services):
+        await message.reply_text(ADMINS_ONLY)
+        return None
+    if services.library is None:
+        await message.reply_text(NOT_SET_UP)
+    return services.library
+
+
+async def _add_and_report(message: Message, services: Services, adding: Awaitable[AddResult]) -> None:
+    """Waits for an add and tells the admin what came of it, in one reply."""
+    try:
+        result = await adding
+    except EngineError as error:
+        await message.reply_text(f"Could not add it: {error}")
+        return
+    await _report_added(message, services, result)
 
 
 async def _report_added(message: Message, services: Services, result: AddResult) -> None:

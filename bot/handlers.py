@@ -53,7 +53,7 @@ from bot.keyboards import (
     parse_context,
 )
 from bot.ratelimit import RateWindow, Verdict
-from bot.state import BotContext, ChatMemory, Handler, Services, Shown
+from bot.state import BotContext, Handler, Services, Shown, memory_of, services_of
 from index.conversation import remember
 from index.types import Answer, DocumentInfo
 
@@ -92,17 +92,6 @@ class _AddressedToBot(filters.MessageFilter):
 ADDRESSED = _AddressedToBot(name="addressed to the bot")
 
 
-def _services(context: BotContext) -> Services:
-    services: Services = context.bot_data["services"]
-    return services
-
-
-def _memory(context: BotContext) -> ChatMemory:
-    if context.chat_data is None:
-        raise RuntimeError("an update without a chat reached a chat handler")
-    return context.chat_data
-
-
 def rate_limited(handler: Handler) -> Handler:
     """Lets a user's update through only within RATE_LIMIT_MESSAGES per window."""
 
@@ -117,7 +106,7 @@ def rate_limited(handler: Handler) -> Handler:
 async def _over_budget(update: Update, context: BotContext) -> bool:
     if update.effective_user is None or context.user_data is None:
         return False
-    settings = _services(context).settings
+    settings = services_of(context).settings
     memory = context.user_data
     if memory.window is None:
         memory.window = RateWindow(settings.rate_limit_messages, settings.rate_limit_window_seconds)
@@ -139,7 +128,7 @@ async def _over_budget(update: Update, context: BotContext) -> bool:
 
 async def gate(update: Update, context: BotContext) -> None:
     """Stops updates from chats outside ALLOWED_CHAT_IDS before any handler sees them."""
-    allowed = _services(context).settings.allowed_chat_ids
+    allowed = services_of(context).settings.allowed_chat_ids
     chat, user = update.effective_chat, update.effective_user
     origin = chat.id if chat is not None else user.id if user is not None else None
     if not allowed or origin in allowed:
@@ -154,13 +143,14 @@ async def gate(update: Update, context: BotContext) -> None:
 @rate_limited
 async def start(update: Update, context: BotContext) -> None:
     """Says what the bot is and offers three example questions as buttons."""
-    services = _services(context)
+    services = services_of(context)
     message = update.effective_message
     if message is None:
         return
     text = (
         f"I answer questions about {_corpus_line(services)} by quoting the article itself: "
-        "its own sentences, numbered, with the paragraph they stand in. No made-up text.\n\n"
+        "its own sentences, numbered, with the paragraph they stand in. No made-up text. "
+        "Say “summarize” for the key points.\n\n"
         f"{_how_to_ask(message, context)} For example:"
     )
     await message.reply_html(text, reply_markup=examples_keyboard(services.engine.example_questions, 3))
@@ -175,8 +165,10 @@ async def help_command(update: Update, context: BotContext) -> None:
     username = html.escape(context.bot.username)
     text = (
         "<b>Asking</b>\n"
-        f"{_how_to_ask(message, context)} I reply with the article's sentences, numbered "
-        "[1], [2]…, and the article they come from. When the article has nothing on it, I say so.\n"
+        f"{_how_to_ask(message, context)} I reply with the answer first when it is a name, a date "
+        "or a number, then the article's sentences, numbered [1], [2]…, with their paragraph (¶). "
+        "When the article has nothing on it, I say so.\n"
+        "Ask “summarize” for the key points and “who wrote it?” for the source.\n"
         "Follow-ups work: after an answer about someone, ask “what did he say?”.\n"
         "Tap <b>Show context</b> under an answer for the whole paragraph.\n\n"
         "<b>Commands</b>\n"
@@ -199,7 +191,7 @@ async def about(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    text = "\n\n".join(format_about(d) for d in _services(context).engine.documents)
+    text = "\n\n".join(format_about(d) for d in services_of(context).engine.documents)
     for piece in split_html(text):
         await message.reply_html(piece)
 
@@ -210,7 +202,7 @@ async def source(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    last = _memory(context).last
+    last = memory_of(context).last
     if last is None:
         await message.reply_text("Ask me a question first; then /source N shows the whole paragraph of quote [N].")
         return
@@ -223,7 +215,7 @@ async def source(update: Update, context: BotContext) -> None:
         await message.reply_text(f"Use /source N with N from 1 to {len(quotes)}, e.g. /source 1.")
         return
     quote = quotes[number - 1]
-    document = _services(context).documents.get(quote.document)
+    document = services_of(context).documents.get(quote.document)
     if document is None:
         await message.reply_text("That article is no longer in my corpus.")
         return
@@ -249,7 +241,7 @@ async def ask_example(update: Update, context: BotContext) -> None:
     if query is None:
         return
     await query.answer()
-    examples = _services(context).engine.example_questions
+    examples = services_of(context).engine.example_questions
     index = parse_ask(query.data)
     if query.message is None or index is None or index >= len(examples):
         return
@@ -267,7 +259,7 @@ async def show_context(update: Update, context: BotContext) -> None:
     request = parse_context(query.data)
     if query.message is None or request is None:
         return
-    services, memory = _services(context), _memory(context)
+    services, memory = services_of(context), memory_of(context)
     shown = memory.shown.get(query.message.message_id)
     # An article removed since the answer: say so, rather than expand nothing.
     if shown is not None and find_document(request.document, services.documents.values()) is not None:
@@ -306,7 +298,7 @@ async def inline_answer(update: Update, context: BotContext) -> None:
         button = InlineQueryResultsButton("Type a question about the article", start_parameter="inline")
         await query.answer([], button=button, cache_time=300)
         return
-    services = _services(context)
+    services = services_of(context)
     answer = await services.answerer.answer(question, None)
     body, _ = _render(answer, services)
     content = split_html(f"❓ <i>{html.escape(question)}</i>\n\n{body}")[0]
@@ -358,7 +350,7 @@ async def _send_answer(
     reply_to: int | None = None,
     heading: str = "",
 ) -> None:
-    services, memory = _services(context), _memory(context)
+    services, memory = services_of(context), memory_of(context)
     answering = asyncio.ensure_future(services.answerer.answer(question, memory.last))
     # Telegram's flood limits count every request, and most answers take a few
     # milliseconds: show "typing…" only when a person would notice the wait.
@@ -398,7 +390,7 @@ def _render(
 
 
 async def _send_paragraphs(context: BotContext, chat_id: int, reply_to: int, request: ContextRequest) -> None:
-    document = find_document(request.document, _services(context).documents.values())
+    document = find_document(request.document, services_of(context).documents.values())
     if document is None:
         text = "That article is no longer in my corpus."
     else:

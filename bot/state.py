@@ -151,3 +151,16 @@ class UserMemory:
 BotContext = CallbackContext[ExtBot[Any], UserMemory, ChatMemory, dict[str, Any]]
 CONTEXT_TYPES = ContextTypes(context=CallbackContext, chat_data=ChatMemory, user_data=UserMemory)
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+
+
+def services_of(context: BotContext) -> Services:
+    """The bot's ``Services``, from ``bot_data``."""
+    services: Services = context.bot_data["services"]
+    return services
+
+
+def memory_of(context: BotContext) -> ChatMemory:
+    """The chat's ``ChatMemory``; a chat handler reached without a chat is a wiring bug."""
+    if context.chat_data is None:
+        raise RuntimeError("an update without a chat reached a chat handler")
+    return context.chat_data
