@@ -47,6 +47,7 @@ from bot.formatting import (
 from bot.keyboards import (
     ContextRequest,
     context_keyboard,
+    example_question,
     examples_keyboard,
     find_document,
     parse_ask,
@@ -153,7 +154,7 @@ async def start(update: Update, context: BotContext) -> None:
         "Say “summarize” for the key points.\n\n"
         f"{_how_to_ask(message, context)} For example:"
     )
-    await message.reply_html(text, reply_markup=examples_keyboard(services.engine.example_questions, 3))
+    await message.reply_html(text, reply_markup=examples_keyboard(services.engine.documents, 3))
 
 
 @rate_limited
@@ -241,11 +242,10 @@ async def ask_example(update: Update, context: BotContext) -> None:
     if query is None:
         return
     await query.answer()
-    examples = services_of(context).engine.example_questions
-    index = parse_ask(query.data)
-    if query.message is None or index is None or index >= len(examples):
+    request = parse_ask(query.data)
+    question = example_question(request, services_of(context).engine.documents) if request else None
+    if query.message is None or question is None:
         return
-    question = examples[index]
     heading = f"❓ <i>{html.escape(question)}</i>\n\n"
     await _send_answer(context, query.message.chat.id, question, heading=heading)
 
@@ -381,7 +381,7 @@ def _render(
     answer: Answer, services: Services, expanded: frozenset[int] = frozenset()
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     if answer.kind == "not_in_article":
-        return format_abstention(answer), examples_keyboard(services.engine.example_questions, 2)
+        return format_abstention(answer), examples_keyboard(services.engine.documents, 2)
     if answer.abstained or not answer.citations:
         return (format_abstention(answer) if answer.abstained else format_framed(answer)), None
     quotes = group_quotes(answer.citations)

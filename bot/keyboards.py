@@ -1,7 +1,7 @@
 """Inline keyboards and their callback data, which Telegram caps at 64 bytes.
 
 Callback data carries small integers and article ids only, never user or
-article text: ``ask:I`` asks example question I; ``ctx:N:D:P-Q`` expands
+article text: ``ask:D:I`` asks example question I of the article with key D; ``ctx:N:D:P-Q`` expands
 quote [N] to paragraphs P to Q of the article with key D. The key is the
 article's id when that is short, else ``#`` and a hash of it: never the
 article's place in the corpus, which moves when articles are added or
@@ -23,7 +23,7 @@ from index.types import DocumentInfo
 
 ASK_PATTERN = r"^ask:"
 CONTEXT_PATTERN = r"^ctx:"
-_ASK = re.compile(r"ask:(\d{1,4})")
+_ASK = re.compile(r"ask:([A-Za-z0-9_.#-]{1,32}):(\d{1,3})")
 _CONTEXT = re.compile(r"ctx:(\d{1,3}):([A-Za-z0-9_.#-]{1,32}):(\d{1,6})-(\d{1,6})")
 # Ids up to this long travel as they are: "ctx:999:" + id + ":999999-999999" stays under 64 bytes.
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_.-]{1,32}")
@@ -54,15 +54,31 @@ def find_document(key: str, documents: Iterable[DocumentInfo]) -> DocumentInfo |
     return next((d for d in documents if document_key(d.id) == key), None)
 
 
-def ask_data(example: int) -> str:
-    """Callback data for "ask example question ``example``"."""
-    return _checked(f"ask:{example}")
+@dataclass(frozen=True)
+class ExampleRequest:
+    """What an example-question button asks for: example ``number`` of the article with key ``document``."""
+
+    document: str
+    number: int
 
 
-def parse_ask(data: str | None) -> int | None:
-    """The example question's index, or None when ``data`` is not an ask button's."""
+def ask_data(request: ExampleRequest) -> str:
+    """Callback data for "ask this example question"."""
+    return _checked(f"ask:{request.document}:{request.number}")
+
+
+def parse_ask(data: str | None) -> ExampleRequest | None:
+    """The example question a button asks, or None when ``data`` is not an ask button's."""
     match = _ASK.fullmatch(data or "")
-    return int(match.group(1)) if match else None
+    return ExampleRequest(match.group(1), int(match.group(2))) if match else None
+
+
+def example_question(request: ExampleRequest, documents: Iterable[DocumentInfo]) -> str | None:
+    """The question an example button asks, or None when its article or example is gone."""
+    document = find_document(request.document, documents)
+    if document is None or request.number >= len(document.examples):
+        return None
+    return document.examples[request.number]
 
 
 def context_data(request: ContextRequest) -> str:
@@ -85,11 +101,17 @@ def _checked(data: str) -> str:
     return data
 
 
-def examples_keyboard(examples: Sequence[str], count: int) -> InlineKeyboardMarkup | None:
-    """One button per example question, for the first ``count`` of them."""
+def examples_keyboard(documents: Iterable[DocumentInfo], count: int) -> InlineKeyboardMarkup | None:
+    """One button per example question of the articles, for the first ``count`` of them."""
+    examples = [(d, i, q) for d in documents for i, q in enumerate(d.examples)][:count]
     rows = [
-        [InlineKeyboardButton(plain_preview(question, _BUTTON_TEXT), callback_data=ask_data(i))]
-        for i, question in enumerate(examples[:count])
+        [
+            InlineKeyboardButton(
+                plain_preview(question, _BUTTON_TEXT),
+                callback_data=ask_data(ExampleRequest(document_key(document.id), number)),
+            )
+        ]
+        for document, number, question in examples
     ]
     return InlineKeyboardMarkup(rows) if rows else None
 

@@ -67,7 +67,7 @@ async def test_unanswerable_question_says_so_with_two_examples(bot: RunningBot, 
     reply = only_message(await bot.exchange(lambda: telegram.message("What is the capital of France?")))
     # The examples are the buttons; the text does not repeat them.
     assert reply.text == "The article doesn&#x27;t say."
-    assert [b["callback_data"] for b in reply.buttons] == ["ask:0", "ask:1"]
+    assert [b["callback_data"] for b in reply.buttons] == ["ask:acme-office:0", "ask:acme-office:1"]
     assert [b["text"] for b in reply.buttons] == list(ARTICLE.examples[:2])
 
 
@@ -88,12 +88,12 @@ async def test_follow_up_is_answered_about_the_last_exchange(
 async def test_start_offers_three_example_questions(bot: RunningBot, telegram: FakeTelegram) -> None:
     reply = only_message(await bot.exchange(lambda: telegram.message("/start")))
     assert "<b>Acme &lt;closes&gt; London office &amp; more</b> (The Test Times)" in reply.text
-    assert [b["callback_data"] for b in reply.buttons] == ["ask:0", "ask:1", "ask:2"]
+    assert [b["callback_data"] for b in reply.buttons] == [f"ask:acme-office:{n}" for n in range(3)]
 
 
 async def test_example_button_asks_its_question(bot: RunningBot, telegram: FakeTelegram) -> None:
     start = only_message(await bot.exchange(lambda: telegram.message("/start")))
-    calls = await bot.exchange(lambda: telegram.callback("ask:1", start.result))
+    calls = await bot.exchange(lambda: telegram.callback("ask:acme-office:1", start.result))
     assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage"]
     assert calls[1].text.startswith("❓ <i>Who is the head of Acme?</i>\n\n<b>[1]</b>")
     expanded = await bot.exchange(lambda: telegram.callback("ctx:1:acme-office:2-2", calls[1].result))
@@ -185,7 +185,7 @@ async def test_context_too_long_to_fit_the_answer_arrives_as_its_own_messages(
 
 async def test_every_callback_query_is_answered(bot: RunningBot, telegram: FakeTelegram) -> None:
     message = only_message(await bot.exchange(lambda: telegram.message("/start"))).result
-    for data in ("something-old", "ask:99", "ctx:9:9:9-9"):
+    for data in ("something-old", "ask:1", "ask:acme-office:99", "ask:gone:0", "ctx:9:9:9-9"):
         calls = await bot.exchange(partial(telegram.callback, data, message))
         assert [c.method for c in calls if c.method == "answerCallbackQuery"] != [], data
     unknown = telegram.of("answerCallbackQuery")[0]
@@ -361,7 +361,7 @@ async def test_button_taps_do_not_use_up_the_message_limit(telegram: FakeTelegra
         await bot.exchange(lambda: telegram.message("/start"))
         start = telegram.of("sendMessage")[-1]
         for _ in range(4):
-            await bot.exchange(lambda: telegram.callback("ask:0", start.result))
+            await bot.exchange(lambda: telegram.callback("ask:acme-office:0", start.result))
         reply = only_message(await bot.exchange(lambda: telegram.message("Who is the head of Acme?")))
         assert "Jane Doe" in parse_telegram_html(reply.text)
         # The next message is over the limit: the user is told so, once.

@@ -26,10 +26,12 @@ from bot.formatting import (
 from bot.keyboards import (
     MAX_DATA,
     ContextRequest,
+    ExampleRequest,
     ask_data,
     context_data,
     context_keyboard,
     document_key,
+    example_question,
     examples_keyboard,
     find_document,
     parse_ask,
@@ -192,17 +194,20 @@ def test_callback_data_round_trips_within_64_bytes(document_id: str) -> None:
     other = DocumentInfo("other", "O", "", "en", "", "", ("Q.",))
     assert find_document(key, [other, article]) == article
     assert find_document(key, [other]) is None
-    assert parse_ask(ask_data(2)) == 2
-    assert parse_context("ask:1") is None
+    assert parse_ask(ask_data(ExampleRequest(key, 2))) == ExampleRequest(key, 2)
+    assert example_question(ExampleRequest(key, 0), [other, article]) is None  # it has no examples
+    assert parse_context("ask:acme-office:1") is None
     assert parse_ask("ctx:1:acme-office:1-1") is None
     assert parse_context(None) is None
 
 
 def test_keyboards_carry_short_data_only() -> None:
-    examples = examples_keyboard(["x" * 500, "why?", "how?", "four"], 3)
+    long = DocumentInfo("long", "L", "", "en", "", "", ("P.",), examples=("x" * 500, "why?"))
+    examples = examples_keyboard([long, ARTICLE], 3)
     assert examples is not None
     buttons = [b for row in examples.inline_keyboard for b in row]
-    assert [b.callback_data for b in buttons] == ["ask:0", "ask:1", "ask:2"]
+    # Each button names its article and the example's place there, not a place in the corpus.
+    assert [b.callback_data for b in buttons] == ["ask:long:0", "ask:long:1", "ask:acme-office:0"]
     assert len(buttons[0].text) <= 60
     quotes = group_quotes(FakeEngine().answer("long").citations)
     keyboard = context_keyboard(quotes, (ARTICLE,), expanded={2})
