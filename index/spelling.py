@@ -232,6 +232,11 @@ class QueryCorrector:
         ):
             return word
         match = process.extractOne(folded, self._corpus, scorer=OSA.distance, score_cutoff=_max_edits(folded))
+        if match is not None and match[1] > 1:
+            # "hapened" is one edit from "happened" and two from the corpus's "opened".
+            closer = process.extractOne(folded, self._general_sorted, scorer=OSA.distance, score_cutoff=1)
+            if closer is not None and self._frequency(str(closer[0])) >= _ORDINARY_ZIPF:
+                return _same_case(str(closer[0]), word)
         if match is None and len(folded) >= _GENERAL_FROM:
             # A long word one edit away from an ordinary word is that word
             # misspelt ("populaton"); short ones are too often real words.

@@ -156,3 +156,9 @@ def test_initialisms_of_spelled_out_names() -> None:
     fixer = QueryCorrector(["large"], spelled_out=spelled)
     assert fixer.correct("How big is NYC?") == "How big is New York City?"
     assert fixer.correct("tell us more") == "tell us more"
+
+
+def test_a_typo_one_edit_from_an_english_word_is_that_word() -> None:
+    fixer = QueryCorrector(["opened", "roskomnadzor"], general_words={"happened"}, word_frequency=english_frequency)
+    assert fixer.correct("what hapened") == "what happened"
+    assert fixer.correct("roskomnadzer") == "roskomnadzor"
