@@ -11,9 +11,7 @@ so the corpus and the index always agree. The rebuild is the caller's
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ from index.corpus import CORPUS_SUFFIX, corpus_files, read_document
 from index.errors import ArticleNotFoundError, CorpusError
 from index.extract import Article
 from index.passages import units_of
+from index.store import write_atomically
 from index.types import DocumentInfo
 
 R = TypeVar("R")
@@ -262,22 +261,8 @@ def _one_line(text: str) -> str:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a reader sees the old file or the whole new one.
-
-    The temporary file does not end in ``.txt``, so a build never reads it."""
+    """Write a corpus file atomically; its temporary name ends in ``.tmp``, so a build never reads it."""
     try:
-        fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+        write_atomically(path, data)
     except OSError as error:
-        raise CorpusError(f"cannot write to {path.parent}: {error.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp_name, path)
-    except OSError as error:
-        Path(temp_name).unlink(missing_ok=True)
-        raise CorpusError(f"cannot write {path}: {error.strerror}") from None
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+        raise CorpusError(f"cannot write {path}: {error.strerror or error}") from None

@@ -232,7 +232,7 @@ def _write_files(index_dir: Path, contents: IndexContents) -> Manifest:
         files={role: name for role, (name, _) in files.items()},
         checksums={role: digest for role, (_, digest) in files.items()},
     )
-    _atomic_write(index_dir / MANIFEST, json.dumps(asdict(manifest), indent=2).encode())
+    write_atomically(index_dir / MANIFEST, json.dumps(asdict(manifest), indent=2).encode())
     return manifest
 
 
@@ -254,7 +254,9 @@ def _write_content(index_dir: Path, stem: str, suffix: str, write: Callable[[Any
     return name, digest
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a reader sees the old file or the whole new one
+    (a temporary ``.NAME-*.tmp`` beside it, synced, then renamed over it)."""
     fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
