@@ -10,7 +10,8 @@ different, so nothing computed for one question helps the next (cold).
 
 Figures: median and p95 answer latency (ms), model load and build seconds,
 index bytes per sentence, and the serving process's peak RSS. The CPU time
-per answer is reported too: on a shared machine it moves less than wall time. ``engine``
+per answer is reported too (on a shared machine it moves less than wall time),
+and how many texts went through the model per question, and in how long. ``engine``
 names the ``index`` package measured: set ``PYTHONPATH`` to the checkout.
 Progress goes to stderr; stdout carries only the JSON.
 """
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +35,7 @@ import numpy as np
 
 import index
 from index.build import build_index
-from index.embedder import DEFAULT_MODEL, SentenceTransformerEmbedder
+from index.embedder import DEFAULT_MODEL, SentenceTransformerEmbedder, Vectors, WordVectors
 from index.engine import Engine
 
 REPO = Path(__file__).resolve().parent.parent
@@ -60,13 +62,33 @@ def article_corpus(squad: Path, title: str, words: int) -> tuple[str, list[str],
     return front + "\n".join(paragraphs) + "\n", questions, total
 
 
+class CountingEmbedder(SentenceTransformerEmbedder):
+    """The real embedder, counting the texts it runs the model on and the time it takes."""
+
+    def __init__(self) -> None:
+        super().__init__(DEFAULT_MODEL)
+        self.texts = 0
+        self.seconds = 0.0
+
+    def embed_words(self, texts: Sequence[str]) -> tuple[Vectors, list[WordVectors]]:
+        """As the real one, counted."""
+        started = time.perf_counter()
+        try:
+            return super().embed_words(texts)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.texts += len(texts)
+
+
 def serve(corpus_dir: Path, index_dir: Path, questions_file: Path) -> dict[str, Any]:
     """Open the index as the bot does and answer each question once; latencies and peak RSS."""
     questions = json.loads(questions_file.read_text(encoding="utf-8"))
     opening = time.perf_counter()
-    engine = Engine.open(corpus_dir, index_dir, DEFAULT_MODEL)
+    embedder = CountingEmbedder()
+    engine = Engine.open(corpus_dir, index_dir, DEFAULT_MODEL, embedder=embedder)
     open_s = time.perf_counter() - opening
     engine.answer(WARM_UP)
+    embedder.texts, embedder.seconds = 0, 0.0
     latencies, cpu = [], []
     abstained = 0
     for question in questions:
@@ -87,6 +109,9 @@ def serve(corpus_dir: Path, index_dir: Path, questions_file: Path) -> dict[str, 
         # to other work on a shared machine.
         "cpu_ms_p50": round(float(cpu_p50), 2),
         "cpu_ms_p95": round(float(cpu_p95), 2),
+        # The question itself is one text; the rest are article texts embedded while it waits.
+        "texts_through_model_per_question": round(embedder.texts / len(questions), 2),
+        "model_ms_mean": round(embedder.seconds * 1000 / len(questions), 2),
         "engine_open_s": round(open_s, 2),
         # ru_maxrss is in KiB on Linux.
         "serving_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
