@@ -12,11 +12,13 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from index.errors import EngineError
 from index.types import Answer
 
 UNANSWERABLE = "unanswerable"
+Row = TypeVar("Row")
 
 
 @dataclass(frozen=True)
@@ -59,22 +61,31 @@ class Report:
 
 def load_questions(path: Path) -> list[Question]:
     """Read a question set; ``EngineError`` names the first bad line."""
+
+    def question(row: dict[str, Any]) -> Question:
+        return Question(str(row["id"]), str(row["kind"]), str(row["q"]), tuple(row["gold"]))
+
+    return _read_rows(path, "question", question)
+
+
+def _read_rows(path: Path, what: str, parse: Callable[[dict[str, Any]], Row]) -> list[Row]:
+    """The JSON-lines rows of a ``what`` set, each parsed; ``EngineError`` names the first
+    bad line, or says the file is unreadable or empty."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
-        raise EngineError(f"cannot read question set {path}: {error}") from None
-    questions = []
+        raise EngineError(f"cannot read {what} set {path}: {error}") from None
+    rows = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
-            questions.append(Question(str(row["id"]), str(row["kind"]), str(row["q"]), tuple(row["gold"])))
+            rows.append(parse(json.loads(line)))
         except (ValueError, KeyError, TypeError) as error:
-            raise EngineError(f"{path}:{number}: not a question row ({error})") from None
-    if not questions:
-        raise EngineError(f"question set {path} is empty")
-    return questions
+            raise EngineError(f"{path}:{number}: not a {what} row ({error})") from None
+    if not rows:
+        raise EngineError(f"{what} set {path} is empty")
+    return rows
 
 
 def rank_of_first_hit(question: Question, answer: Answer) -> int | None:
@@ -168,34 +179,21 @@ class Message:
 
 def load_messages(path: Path) -> list[Message]:
     """Read a message set; ``EngineError`` names the first bad line."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise EngineError(f"cannot read message set {path}: {error}") from None
-    messages = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            messages.append(
-                Message(
-                    id=str(row["id"]),
-                    kind=str(row["kind"]),
-                    q=str(row["q"]),
-                    expect=str(row["expect"]),
-                    gold=tuple(row.get("gold", ())),
-                    short=tuple(row.get("short", ())),
-                    parts=tuple(tuple(p) for p in row.get("parts", ())),
-                    contains=row.get("contains"),
-                    chat=row.get("chat"),
-                )
-            )
-        except (ValueError, KeyError, TypeError) as error:
-            raise EngineError(f"{path}:{number}: not a message row ({error})") from None
-    if not messages:
-        raise EngineError(f"message set {path} is empty")
-    return messages
+
+    def message(row: dict[str, Any]) -> Message:
+        return Message(
+            id=str(row["id"]),
+            kind=str(row["kind"]),
+            q=str(row["q"]),
+            expect=str(row["expect"]),
+            gold=tuple(row.get("gold", ())),
+            short=tuple(row.get("short", ())),
+            parts=tuple(tuple(p) for p in row.get("parts", ())),
+            contains=row.get("contains"),
+            chat=row.get("chat"),
+        )
+
+    return _read_rows(path, "message", message)
 
 
 def short_matches(short: str | None, expected: Sequence[str]) -> bool:
