@@ -164,7 +164,7 @@ class Engine:
             # A later part that leans on an earlier one ("… and what did he tweet?") reads with it.
             context = asked[number - 1] if number else _context_of(previous)
             queries.append(self._query(question, part, context))
-        return _Plan(question, parts=queries, part_texts=parts, asked=asked)
+        return _Plan(question, parts=queries, part_texts=parts)
 
     def _query(self, question: str, text: str, context: str | None = None) -> Query:
         """The search for ``text`` (already corrected), with ``context`` when it cannot stand alone."""
@@ -183,10 +183,11 @@ class Engine:
         answered: list[tuple[str, list[Evidence], str]] = []
         unanswered: list[str] = []
         reasons: list[str] = []
-        for (query, query_words, ranking), part, asked in zip(searched, plan.part_texts, plan.asked, strict=True):
+        for (query, query_words, ranking), part in zip(searched, plan.part_texts, strict=True):
             reason = self._abstention_reason(query, query_words, ranking)
             if reason is None:
-                answered.append((asked, ranking, query.text))
+                # The part as the asker put it (corrected), without a follow-up's borrowed words.
+                answered.append((query.own or query.text, ranking, query.text))
             else:
                 unanswered.append(part)
                 reasons.append(reason)
@@ -328,8 +329,6 @@ class _Plan:
     reply: Answer | None = None
     parts: list[Query] = field(default_factory=list)
     part_texts: list[str] = field(default_factory=list)
-    # Each part as corrected, before any follow-up context: what its short answer answers.
-    asked: list[str] = field(default_factory=list)
 
 
 def _context_of(previous: Answer | None) -> str | None:

@@ -13,6 +13,7 @@ of which few are English words (names count for neither side).
 
 from __future__ import annotations
 
+import copy
 import functools
 import unicodedata
 from collections.abc import Callable
@@ -108,8 +109,7 @@ def _identifier() -> LanguageIdentifier:
 
 @functools.cache
 def _latin_identifier() -> LanguageIdentifier:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    # A copy of the loaded model, narrowed: loading it again would take as long again.
+    identifier = copy.deepcopy(_identifier())
     identifier.set_languages(list(_LATIN_CANDIDATES))
     return identifier

@@ -152,16 +152,16 @@ def short_answer(question: str, sentence: str, stem: Callable[[str], str], about
     that?" after a question on Facebook), whose words locate the answer.
     """
     kind = asked_short_kind(question)
-    if kind is None and _WHAT_IS_NAME.match(question) and _names_subject(question, sentence):
-        # "What is Roskomnadzor?": what the sentence calls it ("state media watchdog Roskomnadzor").
-        return _description(question, sentence)
+    if kind == "person" or (kind is None and _WHAT_IS_NAME.match(question)):
+        subject = _find_subject(question, sentence)
+        if subject is not None:
+            # "Who is Nick Clegg?" wants what the sentence says he is, not another name; "What
+            # is Roskomnadzor?" what the sentence calls it ("state media watchdog Roskomnadzor").
+            return _description(subject, sentence)
     if kind is None:
         return None
     # A follow-up's words and those of the exchange it leans on are all "already said".
     asked = _words_of(f"{question} {about}")
-    if kind == "person" and _WHO_IS.match(question) and _names_subject(question, sentence):
-        # "Who is Nick Clegg?" wants what the sentence says he is, not another name.
-        return _description(question, sentence)
     spans = [s for s in _candidates(kind, sentence) if not _restates_question(sentence[s.start : s.end], asked)]
     if kind in ("person", "name", "place"):
         # "Alexi Navalny" does not answer a question about Navalny's app.
@@ -301,15 +301,9 @@ def _opens_sentence(sentence: str, position: int) -> bool:
     return not sentence[:position].strip(" ‘“\"'([")
 
 
-def _description(question: str, sentence: str) -> str | None:
-    """For "who is X?": the appositive that says who X is ("Nick Clegg, Meta’s president of
-    public affairs," or "The head of Instagram, Adam Mosseri,")."""
-    match = _WHO_IS.match(question)
-    if match is None:
-        return None
-    found = _find_subject(question, sentence)
-    if found is None:
-        return None
+def _description(found: re.Match[str], sentence: str) -> str | None:
+    """For "who is X?", X being ``found`` in ``sentence``: the appositive that says who X is
+    ("Nick Clegg, Meta’s president of public affairs," or "The head of Instagram, Adam Mosseri,")."""
     after = re.match(r",\s+([^,;:“”()]{3,80}?),", sentence[found.end() :])
     if after and len(after.group(1).split()) <= 8:
         return after.group(1)
@@ -327,10 +321,6 @@ def _description(question: str, sentence: str) -> str | None:
         if words and words != ["the"] and words[-1] not in _QUESTION_WORDS:
             return " ".join(words)
     return None
-
-
-def _names_subject(question: str, sentence: str) -> bool:
-    return _find_subject(question, sentence) is not None
 
 
 def _find_subject(question: str, sentence: str) -> re.Match[str] | None:
