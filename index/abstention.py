@@ -49,12 +49,12 @@ _ASKS_FUTURE = re.compile(
 )
 _ASKS_MEANING = re.compile(r"\bwhat (does|do|did) .{1,40} (mean|stand for)\b|\bmeaning of\b|\bdefinition of\b", re.I)
 
-# Words that frame a question rather than say what it is about.
+# Words that frame a question rather than say what it is about (chat filler such as "lol"
+# or "gonna" is no search term at all: see ``index.lexical``).
 _FRAMING = frozenset(
-    "many much long kind type sort name names happen happened happening get got make made ok okay lol "
-    "wait actually just really like still now today anyway also exactly basically going gonna thing "
-    "things anything something stuff so um uh hmm hey hi hello yo yeah yep nah bro dude pls please "
-    "else one two three article articles story piece text total overall altogether according exactly".split()
+    "many much long kind type sort name names happen happened happening get got make made "
+    "like still now today anyway also exactly going thing things stuff hi hello yeah yep nah bro dude "
+    "else one two three article articles story piece text total overall altogether according".split()
 )
 
 

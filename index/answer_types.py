@@ -102,6 +102,11 @@ _GIVES = {
 
 # "How long is the ban?" may ask for a length or a duration.
 _HOW_LONG = re.compile(r"\bhow long\b", re.I)
+# "How big is the audience?" may ask for a size or a head count ("80 million users").
+_HOW_BIG = re.compile(r"\bhow (big|large)\b", re.I)
+_COUNT = re.compile(rf"\d[\d,.]*\s*(million|billion|thousand)\b|\b\d{{1,3}}(,\d{{3}})+\b|\b({_NUMBER_WORDS})\b", re.I)
+# "most of the major credit card companies" answers "how many companies", roughly.
+PARTITIVE = re.compile(r"\b(most|all|many|several|none|some|few|dozens|hundreds|thousands|millions) of\b", re.I)
 
 _NAME_WORD = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+")
 
@@ -121,5 +126,9 @@ def gives_type(sentence: str, kind: str, question: str = "") -> bool:
         asked = {w[:5].lower() for w in re.findall(r"[\w’'-]+", question)}
         return any(w[:5].lower() not in asked for w in _NAME_WORD.findall(sentence))
     if kind == MEASURE and _HOW_LONG.search(question) and _GIVES[DURATION].search(sentence):
+        return True
+    if kind == MEASURE and _HOW_BIG.search(question) and _COUNT.search(sentence):
+        return True
+    if kind == NUMBER and PARTITIVE.search(sentence):
         return True
     return bool(_GIVES[kind].search(sentence))

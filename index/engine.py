@@ -20,7 +20,7 @@ from index.passages import Unit, unreadable_alone
 from index.questions import needs_context, split_question
 from index.replies import NOT_IN_ARTICLE, about_reply, render_plain, smalltalk_reply
 from index.retrieval import Evidence, Query, Retriever, Weights
-from index.short_answer import short_answer
+from index.short_answer import asked_short_kind, short_answer
 from index.spelling import QueryCorrector, alias_map, english_frequency, initialisms
 from index.store import StoredIndex, read_index, read_manifest
 from index.text import words
@@ -41,6 +41,10 @@ class Tuning:
     # Further sentences are cited while they score within this of the best.
     keep_within: float = 0.1
     max_citations: int = 3
+    # A question that asks for a name, a time, a number… is answered by a sentence that holds
+    # one near the question's words: such a sentence scoring this close to the best goes first.
+    answer_within: float = 0.15
+    answer_among: int = 3
 
 
 class Engine:
@@ -186,6 +190,7 @@ class Engine:
         for (query, query_words, ranking), part in zip(searched, plan.part_texts, strict=True):
             reason = self._abstention_reason(query, query_words, ranking)
             if reason is None:
+                ranking = self._answer_first(query, ranking)
                 # The part as the asker put it (corrected), without a follow-up's borrowed words.
                 answered.append((query.own or query.text, ranking, query.text))
             else:
@@ -214,6 +219,21 @@ class Engine:
             short_answer=short,
             unanswered=tuple(unanswered),
         )
+
+    def _answer_first(self, query: Query, ranking: list[Evidence]) -> list[Evidence]:
+        """``ranking`` with the first sentence that holds a short answer moved to the front,
+        when the best holds none and it scores within ``answer_within`` of the best."""
+        asked, about = query.own or query.text, query.text
+        # Capitalised words are in most sentences: holding one says little about a sentence.
+        if asked_short_kind(asked) in (None, "name"):
+            return ranking
+        best = ranking[0].score
+        close = [e for e in ranking[: self.tuning.answer_among] if e.score >= best - self.tuning.answer_within]
+        holds = [short_answer(asked, self._units[e.unit].text, self._stem, about=about) is not None for e in close]
+        if holds[0] or not any(holds):
+            return ranking
+        chosen = close[holds.index(True)]
+        return [chosen, *(e for e in ranking if e is not chosen)]
 
     def _abstention_reason(self, query: Query, query_words: WordVectors, ranking: list[Evidence]) -> str | None:
         if not ranking:

@@ -23,9 +23,10 @@ from typing import Literal
 from bm25s.stopwords import STOPWORDS_EN
 from rapidfuzz import fuzz
 
+from index.answer_types import PARTITIVE
 from index.text import fold
 
-ShortKind = Literal["person", "time", "number", "percent", "duration", "place", "name", "description"]
+ShortKind = Literal["person", "time", "number", "percent", "duration", "place", "name", "role"]
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # A time or number this many words or more from every word the sentence shares with the question
@@ -39,6 +40,49 @@ _AGENT = 0.3
 # Possessives and nationality adjectives: "Meta’s", "Russian", "Belarusian", "Chinese", "British".
 _ADJECTIVAL = re.compile(r"(?:['’]s|[a-z](?:an|ese|ish|i))$")
 MAX_PLACE_DISTANCE = 8
+# A time or number that is the sentence's only one of its kind may stand this far from the
+# shared words: the sentence was chosen for the question, and there is nothing to confuse it with.
+MAX_LONE_DISTANCE = 30
+# A lower-case place ("to a hotel room") or role ("as an extremist organization") must follow
+# a shared word this closely: without a capital letter, only the syntax says what it is.
+MAX_PHRASE_GAP = 2
+_PHRASE_WORDS = 6
+# A name followed by an apposition that holds a shared word ("the FSB, the successor to the
+# KGB") is described by it, however many words the apposition has.
+_APPOSITION = 0.5
+
+# People and bodies named by a role rather than a name: "the state communications regulator",
+# "a content moderator". General English nouns, not any article's.
+_ROLE_NOUN = (
+    r"(?:regulators?|watchdogs?|agency|agencies|authorit(?:y|ies)|officials?|government|ministry|police|"
+    r"courts?|company|companies|firms?|owners?|founders?|spokes(?:man|woman|person)|ministers?|presidents?|"
+    r"executives?|employees?|moderators?|investigators?|prosecutors?|researchers?|scientists?|residents?|"
+    r"workers?|staff|soldiers?|troops|army|military|agents?|lawmakers?|parliament|council|committee|"
+    r"commission|board|union|activists?|protesters?|journalists?|reporters?|editors?|developers?|engineers?|"
+    r"experts?|analysts?|critics?|opponents?|supporters?|leaders?|mayor|governor|chief|director|managers?|"
+    r"citizens|officers?|judges?|lawyers?|doctors?|teachers?|students?|volunteers?|investors?|regime|"
+    r"administration|department|bank|banks|newspaper|broadcaster|network)"
+)
+_ROLE = re.compile(rf"\b(?:the|a|an)\s+(?:[a-z][\w-]*\s+){{0,3}}{_ROLE_NOUN}\b")
+# What follows "as" in "label X as …": words up to a comma, a clause word or the end.
+_AS_PHRASE = re.compile(r"\bas\s+(?!(?:well|of|if|though|part|long|soon|much|many|far|such|a result|usual)\b)")
+_PHRASE_END = re.compile(
+    r"[,;:.!?()“”\"–—]|[’'](?![a-z])|\s(?:which|who|that|because|after|before|while|alleging|"
+    r"under|with|without|for|to|in|on|at|by|from|since|until|when|where|as)\b"
+)
+_NAMED_PLACE = re.compile(
+    r"\b(?:city|cities|country|countries|town|region|state|capital|village|province|continent|island)\b", re.I
+)
+_PLACE_AFTER = re.compile(
+    r"\b(?:to|into|in|at|from|inside|near|outside|onto)\s+(?=(?:the|a|an|both|its|their|his|her)\s)"
+)
+# "in the wake of", "at the end", "in a statement": phrases after a preposition that are no place.
+_NOT_A_PLACE = re.compile(
+    r"^(?:wake|end|beginning|start|past|future|meantime|face|form|way|name|hope|order|event|case|time|"
+    r"statement|interview|report|letter|message|email|post|tweet|reaction|response|rest|middle|process)\b",
+    re.I,
+)
+_LEADING_ARTICLE = re.compile(r"^(?:(?:the|a|an|both|its|their|his|her)\s+)*[‘'\"“]?", re.I)
 
 _NUMBER_WORD = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fifteen|twenty|thirty|forty|"
@@ -92,6 +136,8 @@ _QUESTION_WORDS = frozenset(STOPWORDS_EN) | frozenset(
 _PLACE_PREPOSITION = re.compile(r"\b(?:in|at|from|to|inside|near|outside|across)\s+(?:the\s+)?$", re.I)
 
 _ASKS: tuple[tuple[ShortKind, re.Pattern[str]], ...] = (
+    # "What are they trying to classify Meta as?": the words after "as" in the sentence.
+    ("role", re.compile(r"^\W*(?:and\s+)?(?:what|how)\b.*\s(?:as)\W*$", re.I)),
     ("percent", re.compile(r"\bwhat (percentage|percent|share|proportion|fraction)\b|\bwhat ?%|\bhow much of\b", re.I)),
     ("duration", re.compile(r"\bhow long\b|\bfor how many (hours|days|weeks|months|years)\b", re.I)),
     ("number", re.compile(r"\bhow (many|much|big|large)\b|\bwhat (number|amount|sum)\b|\bthe number of\b", re.I)),
@@ -109,7 +155,9 @@ _ASKS: tuple[tuple[ShortKind, re.Pattern[str]], ...] = (
             r"\bwhat('s| is| was| are| were)? (the )?names? of\b|\bwhat('s| is| was)? (his|her|its|their) names?\b|"
             r"\bwhat('s| is| was)? [\w\s’']{1,40}['’]s names?\b|\bnames?\W*$|"
             r"\bwhat (is|was|are|were) [\w\s’']{1,40} called\b|\bwhat'?s [\w\s’']{1,40} called\b|"
-            r"\b(which|what) (leader|person|man|woman|official|executive|minister|journalist|reporter|chief|"
+            # "which security agency": up to two words before the noun, none of them a verb or article.
+            r"\b(which|what) (?:(?!(?:did|does|do|is|was|are|were|has|have|had|will|would|can|could|the|a|an)\b)"
+            r"[\w-]+ ){0,2}(leader|person|man|woman|official|executive|minister|journalist|reporter|chief|"
             r"founder|owner|ceo|spokes(man|woman|person)|politician|opponent|critic|author|president|"
             r"company|companies|firm|organi[sz]ation|agency|app|application|newspaper|paper|"
             r"outlet|platform|service|watchdog|regulator|office|official|president|"
@@ -162,19 +210,28 @@ def short_answer(question: str, sentence: str, stem: Callable[[str], str], about
         return None
     # A follow-up's words and those of the exchange it leans on are all "already said".
     asked = _words_of(f"{question} {about}")
-    spans = [s for s in _candidates(kind, sentence) if not _restates_question(sentence[s.start : s.end], asked)]
-    if kind in ("person", "name", "place"):
-        # "Alexi Navalny" does not answer a question about Navalny's app.
-        spans = [s for s in spans if not _shares_word(_without_asked_words(sentence[s.start : s.end], asked), asked)]
-    if not spans:
-        return None
     # The answer stands by the question's own words; a bare follow-up ("when was that?") has
     # none, and then the words of the exchange it leans on locate it.
     own = {stem(w) for w in _words_of(question) if w not in _QUESTION_WORDS}
     anchors = _anchor_positions(sentence, own or {stem(w) for w in asked if w not in _QUESTION_WORDS}, stem)
     if not anchors:
         return None
-    if kind == "place":
+    spans = [
+        s
+        for s in _candidates(kind, sentence, anchors, question)
+        if not _restates_question(sentence[s.start : s.end], asked)
+    ]
+    if kind in ("person", "name", "place"):
+        # "Alexi Navalny" does not answer a question about Navalny's app.
+        # A place is judged by the asker's own words: "the Apple and Google app stores" answers
+        # "where was it taken down from?" after a question on the app.
+        said = _words_of(question) if kind == "place" else asked
+        spans = [s for s in spans if not _shares_word(_without_asked_words(sentence[s.start : s.end], said), said)]
+    if not spans:
+        return None
+    if kind == "role":
+        best = spans[0]
+    elif kind == "place":
         # A place follows "in", "at", "to"…: the type is clear; the nearest one wins.
         best = min(spans, key=lambda s: (_distance(sentence, s, anchors), s.start))
         if _distance(sentence, best, anchors) >= MAX_PLACE_DISTANCE:
@@ -188,20 +245,27 @@ def short_answer(question: str, sentence: str, stem: Callable[[str], str], about
             return None
     else:
         best = min(spans, key=lambda s: (_distance(sentence, s, anchors), s.start))
-        if _distance(sentence, best, anchors) >= MAX_TYPED_DISTANCE:
+        limit = MAX_LONE_DISTANCE if len(spans) == 1 else MAX_TYPED_DISTANCE
+        if _distance(sentence, best, anchors) >= limit:
             return None
         if kind == "number":
             best = _with_counted_noun(sentence, best, {stem(w) for w in asked}, stem)
     return _without_asked_words(sentence[best.start : best.end], asked).strip(" ,;:")
 
 
-def _candidates(kind: ShortKind, sentence: str) -> list[Span]:
+def _candidates(kind: ShortKind, sentence: str, anchors: Sequence[tuple[int, float]], question: str) -> list[Span]:
+    if kind == "role":
+        # "label Meta as" finds "classify the company as": the sentence's one such phrase.
+        everywhere = _phrases_after(sentence, _AS_PHRASE, [(m.start(), 1.0) for m in _WORD.finditer(sentence)])
+        return _phrases_after(sentence, _AS_PHRASE, anchors) or (everywhere if len(everywhere) == 1 else [])
     if kind == "time":
         return _matches(_TIME, sentence)
     if kind == "duration":
         return _matches(_DURATION, sentence)
     if kind in ("number", "percent"):
         numbers = [s for s in _matches(_NUMBER, sentence) if not _is_time(sentence, s)]
+        # "most of the …" counts roughly; the span is widened to the counted noun later.
+        numbers += [Span(m.start(), m.end(1)) for m in PARTITIVE.finditer(sentence)]
         percents = [s for s in numbers if re.search(r"%|per ?cent", sentence[s.start : s.end], re.I)]
         if kind == "percent":
             return percents
@@ -209,7 +273,12 @@ def _candidates(kind: ShortKind, sentence: str) -> list[Span]:
         return [s for s in numbers if s not in percents] or percents
     names = _names(sentence)
     if kind == "place":
-        return [_with_place_noun(sentence, s) for s in names if _PLACE_PREPOSITION.search(sentence[: s.start])]
+        named = [_with_place_noun(sentence, s) for s in names if _PLACE_PREPOSITION.search(sentence[: s.start])]
+        if _NAMED_PLACE.search(question):
+            # "Which city…?" wants a name, not "a hotel room".
+            return named
+        # Without a capital letter ("to a hotel room"), only a phrase right after the shared words.
+        return named + [s for s in _phrases_after(sentence, _PLACE_AFTER, anchors) if s not in named]
     names = _without_modifiers(sentence, names)
     if kind == "person":
         # "Russian agents" are who; "Russian" alone is not.
@@ -217,7 +286,9 @@ def _candidates(kind: ShortKind, sentence: str) -> list[Span]:
     names = [s for s in names if not _modifies_a_noun(sentence, s)]
     people = [s for s in names if not _TIME.fullmatch(sentence[s.start : s.end])]
     if kind == "person":
-        # "in Russia" is where, not who.
+        people += [Span(m.start(), m.end()) for m in _ROLE.finditer(sentence)]
+    if kind == "person" or (kind == "name" and not _NAMED_PLACE.search(question)):
+        # "in Russia" is where, not who, nor the executive's name.
         people = [
             s for s in people if not re.search(r"\b(?:in|at|inside|near)\s+(?:the\s+)?$", sentence[: s.start], re.I)
         ]
@@ -225,7 +296,7 @@ def _candidates(kind: ShortKind, sentence: str) -> list[Span]:
 
 
 def _with_place_noun(sentence: str, span: Span) -> Span:
-    """"Moscow" in "lines at train stations in Moscow" is "train stations in Moscow"."""
+    """ "Moscow" in "lines at train stations in Moscow" is "train stations in Moscow"."""
     before = re.search(
         r"\b(?:at|on|near|outside|inside|to|from|into)\s+((?:the\s+|a\s+)?(?:[a-z]+\s+){1,3}(?:in|of)\s+)$",
         sentence[: span.start],
@@ -234,7 +305,18 @@ def _with_place_noun(sentence: str, span: Span) -> Span:
 
 
 def _with_counted_noun(sentence: str, span: Span, asked_stems: set[str], stem: Callable[[str], str]) -> Span:
-    """"24" for "how many hours" is "24 hours": the number with the noun the question counts."""
+    """The number with the noun the question counts: "24" for "how many hours" is "24 hours";
+    "most" for "how many companies" is "most of the major American credit card companies"."""
+    if PARTITIVE.match(sentence, span.start):
+        # To the last of the question's words in a row: "card companies", not "card".
+        found = list(_WORD.finditer(sentence, span.end))[: _PHRASE_WORDS + 1]
+        last = None
+        for number, word in enumerate(found):
+            if stem(fold(word.group())) in asked_stems:
+                last = number
+            elif last is not None:
+                break
+        return span if last is None else Span(span.start, found[last].end())
     following = re.match(r"\s+([a-z][\w-]*)", sentence[span.end :])
     if following and stem(fold(following.group(1))) in asked_stems:
         return Span(span.start, span.end + following.end())
@@ -250,7 +332,7 @@ def _modifies_a_noun(sentence: str, span: Span) -> bool:
 
 
 def _with_group_noun(sentence: str, span: Span) -> Span:
-    """"Russian" before "agents" is "Russian agents": an adjectival name with the people it qualifies."""
+    """ "Russian" before "agents" is "Russian agents": an adjectival name with the people it qualifies."""
     following = re.match(r"\s+([a-z]+s)\b", sentence[span.end :])
     if _ADJECTIVAL.search(sentence[span.start : span.end]) and following and following.group(1) not in _QUESTION_WORDS:
         return Span(span.start, span.end + following.end())
@@ -310,9 +392,13 @@ def _description(found: re.Match[str], sentence: str) -> str | None:
     before = re.search(r"(?:^|,\s+|\b(?:by|from|with)\s+)([^,;:“”()]{3,80}?),\s+$", sentence[: found.start()])
     if before and len(before.group(1).split()) <= 8:
         return before.group(1)
-    # A title in front of the name, without commas: "state media watchdog Roskomnadzor".
     if not found.group()[:1].isupper():
+        # "Who were the agents?": the name in front says whose ("the supposed FSB agents").
+        named = re.search(r"\b((?:[A-Z][\w’'-]*\s+)+)$", sentence[: found.start()])
+        if named and not _opens_sentence(sentence, named.start(1)) and not _ADJECTIVAL.search(named.group(1).strip()):
+            return sentence[named.start(1) : found.end()]
         return None
+    # A title in front of the name, without commas: "state media watchdog Roskomnadzor".
     title = re.search(r"((?:the\s+)?(?:[a-z][a-z-]+\s+){1,3})$", sentence[: found.start()])
     if title:
         words = title.group(1).split()
@@ -378,7 +464,21 @@ def _closeness(sentence: str, span: Span, anchors: Sequence[tuple[int, float]]) 
     near = sum(weight * math.exp(-_distance(sentence, span, [(a, weight)]) / 3) for a, weight in anchors)
     agent = re.search(r"\bby\s+(?:\S+\s+){0,3}$", sentence[max(0, span.start - 40) : span.start])
     follows_anchor = any(0 < span.start - a <= 60 for a, _ in anchors)
-    return near + (_AGENT if agent and follows_anchor else 0.0)
+    return (
+        near
+        + (_AGENT if agent and follows_anchor else 0.0)
+        + (_APPOSITION if _described(sentence, span, anchors) else 0.0)
+    )
+
+
+def _described(sentence: str, span: Span, anchors: Sequence[tuple[int, float]]) -> bool:
+    """Whether an apposition right after ``span`` holds a shared word: "the FSB, the successor
+    to the KGB" describes the FSB."""
+    apposition = re.match(r",\s+(?:the|a|an)\s+[^,;:()“”]{3,60}", sentence[span.end :])
+    if apposition is None:
+        return False
+    start = span.end + apposition.start()
+    return any(start < a < span.end + apposition.end() for a, _ in anchors)
 
 
 def _is_full(sentence: str, span: Span) -> bool:
@@ -414,3 +514,26 @@ def _distance(sentence: str, span: Span, anchors: Sequence[tuple[int, float]]) -
         return len(_WORD.findall(sentence[span.end : anchor]))
 
     return min(words_between(anchor) for anchor, _ in anchors)
+
+
+def _phrases_after(sentence: str, opener: re.Pattern[str], anchors: Sequence[tuple[int, float]]) -> list[Span]:
+    """The few words after each ``opener`` ("as", "to a …") that follows a shared word at once,
+    without a leading article or quote mark: "extremist organization" in "classify the company
+    as an ‘extremist organization,’"."""
+    spans = []
+    for match in opener.finditer(sentence):
+        if not any(
+            a < match.start() and len(_WORD.findall(sentence[a : match.start()])) - 1 <= MAX_PHRASE_GAP
+            for a, _ in anchors
+        ):
+            continue
+        rest = sentence[match.end() :]
+        stop = _PHRASE_END.search(rest)
+        phrase = rest[: stop.start()] if stop else rest
+        lead = _LEADING_ARTICLE.match(phrase)
+        skip = lead.end() if lead else 0
+        found = list(_WORD.finditer(phrase, skip))[:_PHRASE_WORDS]
+        if not found or _NOT_A_PLACE.match(phrase[skip:]) or _TIME.match(phrase[skip:]):
+            continue
+        spans.append(Span(match.end() + found[0].start(), match.end() + found[-1].end()))
+    return spans

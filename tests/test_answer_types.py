@@ -122,3 +122,17 @@ def test_cause_answers(sentence: str, gives: bool) -> None:
 )
 def test_name_answers(sentence: str, question: str, gives: bool) -> None:
     assert gives_type(sentence, NAME, question) is gives
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "kind", "gives"),
+    [
+        ("How big is the audience?", "Instagram has 80 million users in Russia.", MEASURE, True),
+        ("How big is the audience?", "Instagram is popular in Russia.", MEASURE, False),
+        ("How tall is the tower?", "The tower has 300 steps and 2,000 visitors.", MEASURE, False),
+        ("How many firms left?", "Most of the major card companies have left.", NUMBER, True),
+        ("How many firms left?", "The major card companies have left.", NUMBER, False),
+    ],
+)
+def test_sizes_and_rough_counts(question: str, sentence: str, kind: str, gives: bool) -> None:
+    assert gives_type(sentence, kind, question) is gives

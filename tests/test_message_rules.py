@@ -100,8 +100,38 @@ def _stem(word: str) -> str:
             "It named Belarusian President Alexander Lukashenko.",
             "Alexander Lukashenko",
         ),
+        # A role for a name: "the regulator", not "Instagram".
+        ("Who sent the email?", "An email from the regulator told people to leave Instagram.", "regulator"),
+        ("What do they call it?", "Critics call the plan as bad as ever.", None),
+        (
+            "What did they label the firm as?",
+            "Officials labelled the firm as a ‘foreign agent,’ last week.",
+            "foreign agent",
+        ),
+        ("Where did they move her?", "They moved her to a hotel room under a false name.", "hotel room"),
+        (
+            "Where was it taken down from?",
+            "It was taken down from both the Apple and Google stores.",
+            "Apple and Google stores",
+        ),
+        ("Where did they sign the deal?", "They signed the deal in the wake of the vote in Berlin.", "Berlin"),
+        ("Which agency replaced the KGB?", "Threats came from the FSB, the successor to the KGB.", "FSB"),
+        (
+            "When did the threats start?",
+            "The threats, which came from agents who said they would return, began last year.",
+            "last year",
+        ),
+        ("In which city was the executive?", "Agents came to a hotel room of the executive in Moscow.", "Moscow"),
+        ("What's the executive's name?", "Agents came to the home of the executive in Moscow.", None),
+        (
+            "How many card companies stopped working there?",
+            "Most of the major American card companies have stopped working there.",
+            "Most of the major American card companies",
+        ),
+        ("Who were the agents?", "Officials say the supposed FSB agents gave an order.", "FSB agents"),
+        ("Who were the agents?", "Officials say Russian agents gave an order.", None),
         # Unsure: no candidate near the question's words, or a why-question.
-        ("Who sent the email?", "An email from the regulator told people to leave Instagram.", None),
+        ("Who sent the letter?", "A letter arrived, and later Instagram was blocked across the whole country.", None),
         ("Why did Acme close the office?", "Acme closed the office in 2020 to cut costs.", None),
     ],
 )
