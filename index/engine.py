@@ -224,13 +224,14 @@ class Engine:
         """``ranking`` with the first sentence that holds a short answer moved to the front,
         when the best holds none and it scores within ``answer_within`` of the best."""
         asked, about = query.own or query.text, query.text
-        # Capitalised words are in most sentences: holding one says little about a sentence.
-        if asked_short_kind(asked) in (None, "name"):
+        # Names are in most sentences, and a capitalised word is often no answer (a short answer
+        # for "who" is right half the time on Wikipedia): holding one says little of a sentence.
+        if asked_short_kind(asked) in (None, "name", "person"):
             return ranking
         best = ranking[0].score
         close = [e for e in ranking[: self.tuning.answer_among] if e.score >= best - self.tuning.answer_within]
         holds = [short_answer(asked, self._units[e.unit].text, self._stem, about=about) is not None for e in close]
-        if holds[0] or not any(holds):
+        if not any(holds) or holds[0]:
             return ranking
         chosen = close[holds.index(True)]
         return [chosen, *(e for e in ranking if e is not chosen)]

@@ -23,13 +23,17 @@ Scores = npt.NDArray[np.float32]
 
 # Question words carry no topic: "who", "why" must not match sentences that
 # happen to contain them.
-_STOPWORDS = frozenset(STOPWORDS_EN) | frozenset(
-    "what which who whom whose why how when where did does do was were is are say said tell happen "
-    "happened happens anything something someone please know i".split()
-) | frozenset(
-    # Chat filler: "wait so insta is just gonna be gone??" is about Instagram being gone.
-    "so just even really actually basically literally wait yo bruh lol omg pls plz gonna wanna gotta kinda sorta "
-    "tho hey um uh hmm ok okay".split()
+_STOPWORDS = (
+    frozenset(STOPWORDS_EN)
+    | frozenset(
+        "what which who whom whose why how when where did does do was were is are say said tell happen "
+        "happened happens anything something someone please know i".split()
+    )
+    | frozenset(
+        # Chat filler: "wait so insta is just gonna be gone??" is about Instagram being gone.
+        "so just even really actually basically literally wait yo bruh lol omg pls plz gonna wanna gotta kinda sorta "
+        "tho hey um uh hmm ok okay".split()
+    )
 )
 
 

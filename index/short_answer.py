@@ -92,7 +92,12 @@ _NUMBER_WORD = (
 _NUMERAL = rf"(?:\d[\d,.]*\d|\d|{_NUMBER_WORD})"
 _MULTIPLIER = r"(?:\s+(?:million|billion|trillion|thousand|hundred))?"
 _APPROX = r"(?:(?:about|around|nearly|almost|over|more than|less than|fewer than|up to|at least|some|roughly)\s+)?"
-_NUMBER = re.compile(rf"\b{_APPROX}(?:[$€£]\s?)?{_NUMERAL}{_MULTIPLIER}(?:\s*(?:%|percent\b|per cent\b))?", re.I)
+# Not the "52" of "the 52nd Grammy Awards", nor a number inside a word.
+_NUMBER = re.compile(
+    rf"\b{_APPROX}(?:[$€£]\s?)?{_NUMERAL}{_MULTIPLIER}(?![\w’'-]*(?:st|nd|rd|th)\b)(?![A-Za-z])"
+    r"(?:\s*(?:%|percent\b|per cent\b))?",
+    re.I,
+)
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -127,7 +132,16 @@ _CAPITALISED = re.compile(
 # Sentence-opening words that are capitalised only for opening it.
 _OPENERS = frozenset(
     "the a an but and or so yet in on at as after before since while when if it its this that these those "
-    "there their they he she his her we our you your i also however meanwhile then now within".split()
+    "there their they he she his her we our you your i also however meanwhile then now within "
+    "instead even still thus therefore moreover furthermore nevertheless nonetheless although though despite "
+    "during following because according whereas indeed later earlier eventually finally initially originally "
+    "subsequently today currently soon once here similarly likewise consequently hence otherwise rather "
+    "regardless unlike upon under over with without between among by for from to of".split()
+)
+# Verbs that follow a name and are no plural noun: "Rawski writes" is Rawski.
+_REPORTING = frozenset(
+    "says writes argues states notes claims believes suggests adds explains asserts contends maintains "
+    "describes concludes points remarks reports insists admits denies tells asks wants thinks".split()
 )
 _QUESTION_WORDS = frozenset(STOPWORDS_EN) | frozenset(
     "who whom whose what which when where why how many much long did does do was were is are say said tell "
@@ -250,7 +264,11 @@ def short_answer(question: str, sentence: str, stem: Callable[[str], str], about
             return None
         if kind == "number":
             best = _with_counted_noun(sentence, best, {stem(w) for w in asked}, stem)
-    return _without_asked_words(sentence[best.start : best.end], asked).strip(" ,;:")
+    found = _without_asked_words(sentence[best.start : best.end], asked).strip(" ,;:")
+    if kind in ("person", "name") and found == found.lower() and not _ROLE.fullmatch(sentence[best.start : best.end]):
+        # What is left of "Yongle Emperor’s attempts" once the question's words are gone is no one.
+        return None
+    return found
 
 
 def _candidates(kind: ShortKind, sentence: str, anchors: Sequence[tuple[int, float]], question: str) -> list[Span]:
@@ -334,7 +352,15 @@ def _modifies_a_noun(sentence: str, span: Span) -> bool:
 def _with_group_noun(sentence: str, span: Span) -> Span:
     """ "Russian" before "agents" is "Russian agents": an adjectival name with the people it qualifies."""
     following = re.match(r"\s+([a-z]+s)\b", sentence[span.end :])
-    if _ADJECTIVAL.search(sentence[span.start : span.end]) and following and following.group(1) not in _QUESTION_WORDS:
+    text = sentence[span.start : span.end]
+    # "the Emperor’s attempts" are no people: a possessive qualifies anything.
+    possessive = text.endswith(("’s", "'s"))
+    if (
+        _ADJECTIVAL.search(text)
+        and not possessive
+        and following
+        and following.group(1) not in _QUESTION_WORDS | _REPORTING
+    ):
         return Span(span.start, span.end + following.end())
     return span
 
@@ -390,7 +416,8 @@ def _description(found: re.Match[str], sentence: str) -> str | None:
     if after and len(after.group(1).split()) <= 8:
         return after.group(1)
     before = re.search(r"(?:^|,\s+|\b(?:by|from|with)\s+)([^,;:“”()]{3,80}?),\s+$", sentence[: found.start()])
-    if before and len(before.group(1).split()) <= 8:
+    # "However, X …" is no description: one word before a comma is an opener, not a title.
+    if before and 2 <= len(before.group(1).split()) <= 8:
         return before.group(1)
     if not found.group()[:1].isupper():
         # "Who were the agents?": the name in front says whose ("the supposed FSB agents").

@@ -130,6 +130,9 @@ def _stem(word: str) -> str:
         ),
         ("Who were the agents?", "Officials say the supposed FSB agents gave an order.", "FSB agents"),
         ("Who were the agents?", "Officials say Russian agents gave an order.", None),
+        ("How many awards did she win at the 52nd Grammys?", "At the 52nd Grammys she won six awards.", "six awards"),
+        ("Who were Wang and Nyima?", "However, Wang and Nyima state that these claims are wrong.", None),
+        ("Who did the Emperor fail with?", "However, the Yongle Emperor’s attempts failed.", None),
         # Unsure: no candidate near the question's words, or a why-question.
         ("Who sent the letter?", "A letter arrived, and later Instagram was blocked across the whole country.", None),
         ("Why did Acme close the office?", "Acme closed the office in 2020 to cut costs.", None),
