@@ -143,7 +143,12 @@ class LexicalIndex:
             word = folded[0]
             # A stop word is no name, even shouted ("WHO IS MOSSERI"); nor is a code with a
             # digit in it, which the article may write out ("Q2" for "the second quarter").
-            if word in _STOPWORDS or any(ch.isdigit() for ch in name) or self.knows(word) or (len(word) >= _OPENING and word[:_OPENING] in self._openings):
+            if (
+                word in _STOPWORDS
+                or any(ch.isdigit() for ch in name)
+                or self.knows(word)
+                or (len(word) >= _OPENING and word[:_OPENING] in self._openings)
+            ):
                 continue
             unknown.append(name)
         return unknown
