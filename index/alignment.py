@@ -2,9 +2,11 @@
 
 ``alignment`` is how well a sentence covers the question's words: for each
 content word of the question, its best cosine match among the sentence's
-words, averaged. ``weakest_support`` finds the question word the passage
-covers worst, which is the telling one when a question asks about something
-the article never mentions ("When was Instagram *founded*?").
+words, averaged, a rare word ("Irreplaceable") weighing more than a common one
+("her", "album" in an article on a singer), by its inverse document frequency.
+``weakest_support`` finds the question word the passage covers worst, which
+is the telling one when a question asks about something the article never
+mentions ("When was Instagram *founded*?").
 """
 
 from __future__ import annotations
@@ -24,12 +26,17 @@ def content_mask(words: tuple[str, ...], is_content: Callable[[str], bool]) -> n
     return mask
 
 
-def alignment(query: WordVectors, mask: np.ndarray, sentence: WordVectors) -> float:
-    """Mean over the masked query words of their best cosine match in ``sentence``."""
+def alignment(
+    query: WordVectors, mask: np.ndarray, sentence: WordVectors, weights: np.ndarray | None = None
+) -> float:
+    """Mean over the masked query words of their best cosine match in ``sentence``,
+    weighted by ``weights`` (one per query word; equal when None)."""
     if not mask.any() or not len(sentence.words):
         return 0.0
     best = (query.vectors[mask] @ sentence.vectors.T).max(axis=1)
-    return float(best.mean())
+    if weights is None or not weights[mask].sum() > 0:
+        return float(best.mean())
+    return float(np.average(best, weights=weights[mask]))
 
 
 def weakest_support(query: WordVectors, mask: np.ndarray, passage: WordVectors) -> tuple[float, str]:

@@ -7,6 +7,7 @@ dense side.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -83,6 +84,7 @@ class LexicalIndex:
 
     def __init__(self, texts: Sequence[str], documents: Sequence[str] | None = None) -> None:
         self._stemmer = Stemmer.Stemmer("english")
+        self._size = len(texts)
         self._documents = list(documents) if documents is not None else [""] * len(texts)
         if len(self._documents) != len(texts):
             raise ValueError(f"{len(texts)} texts but {len(self._documents)} document ids")
@@ -94,10 +96,10 @@ class LexicalIndex:
         self._names = self._names_by_document(texts)
         self._pervasive = _pervasive_by_document(term_lists, self._documents)
         # In how many texts each term occurs (once per text).
-        self._vocabulary = frozenset(term for terms in term_lists for term in terms)
+        self._frequencies = Counter(term for terms in term_lists for term in set(terms))
+        self._vocabulary = frozenset(self._frequencies)
         self._retriever = bm25s.BM25()
         self._retriever.index(term_lists, show_progress=False)
-        self._size = len(texts)
 
     def terms(self, text: str) -> list[str]:
         """The stemmed, stop-word-free terms of ``text``."""
@@ -106,6 +108,15 @@ class LexicalIndex:
     def knows(self, word: str) -> bool:
         """Whether ``word``, once stemmed, occurs anywhere in the texts."""
         return self._stem([word])[0] in self._vocabulary
+
+    def idf(self, word: str) -> float:
+        """How rare ``word`` is among the texts (BM25's inverse document frequency of its
+        first term): a word no text uses is the rarest; a word without terms counts 1."""
+        terms = self.terms(word)
+        if not terms:
+            return 1.0
+        used = self._frequencies.get(terms[0], 0)
+        return math.log((self._size - used + 0.5) / (used + 0.5) + 1.0)
 
     def document_of(self, text: int) -> str:
         """The article that text number ``text`` belongs to."""
@@ -138,8 +149,14 @@ class LexicalIndex:
             if not folded:
                 continue
             word = folded[0]
-            # A stop word is no name, even shouted ("WHO IS MOSSERI").
-            if word in _STOPWORDS or self.knows(word) or (len(word) >= _OPENING and word[:_OPENING] in self._openings):
+            # A stop word is no name, even shouted ("WHO IS MOSSERI"); nor is a code with a
+            # digit in it, which the article may write out ("Q2" for "the second quarter").
+            if (
+                word in _STOPWORDS
+                or any(ch.isdigit() for ch in name)
+                or self.knows(word)
+                or (len(word) >= _OPENING and word[:_OPENING] in self._openings)
+            ):
                 continue
             unknown.append(name)
         return unknown

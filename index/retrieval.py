@@ -7,6 +7,12 @@
    vectors), which tells "who owns Instagram" from "who runs Instagram"
    better than one vector per sentence can. The sentences' word vectors were
    computed at build time, so this stage is numpy work only.
+
+Every signal is on a scale that does not move with the corpus, so that the
+weights and the abstention thresholds hold for one article or a thousand:
+cosines are cosines, alignment is a weighted mean of cosines, and BM25, whose
+raw scores grow with the corpus's size and the question's length, counts as a
+share of the question's best BM25 score.
 """
 
 from __future__ import annotations
@@ -28,14 +34,14 @@ from index.word_store import StoredWords, passage_words
 
 @dataclass(frozen=True)
 class Weights:
-    """How the evidence for a sentence adds up; calibrated on ``tests/qa``."""
+    """How the evidence for a sentence adds up; calibrated by ``benchmarks/calibrate.py``
+    on ``tests/qa`` and the realtext calibration articles."""
 
     alignment: float = 1.0
-    sentence: float = 0.25
-    passage: float = 0.4
-    bm25: float = 0.2
-    # BM25 is squashed into [0, 1) by s / (s + saturation).
-    bm25_saturation: float = 1.0
+    sentence: float = 0.15
+    passage: float = 0.3
+    # BM25 as a share of the best BM25 score for the question, in [0, 1].
+    bm25: float = 0.1
     # The sentence holds what the question asks for (a number, a time, ...).
     answer_type: float = 0.1
     # Rows the vector search returns, and sentences the second stage rescores.
@@ -141,11 +147,10 @@ class Retriever:
             "bm25": bm25[ids],
             "typed": np.array([kind is None or gives_type(self._units[i].text, kind, query.text) for i in ids]),
         }
-        squashed = features["bm25"] / (features["bm25"] + weights.bm25_saturation)
         first = (
             weights.sentence * features["sentence"]
             + weights.passage * features["passage"]
-            + weights.bm25 * squashed
+            + weights.bm25 * relative_bm25(features["bm25"], bm25)
             + weights.answer_type * features["typed"]
         )
         keep = np.argsort(-first, kind="stable")[: weights.rerank]
@@ -174,8 +179,12 @@ class Retriever:
     ) -> list[Evidence]:
         ids, features = shortlist
         mask = content_mask(query_words.words, self.is_content)
+        rarity = np.array([self.lexical.idf(w) for w in query_words.words], dtype=np.float32)
         aligned = np.array(
-            [alignment(query_words, mask, self._reading(int(i), sentence_words, weights.antecedent)) for i in ids],
+            [
+                alignment(query_words, mask, self._reading(int(i), sentence_words, weights.antecedent), rarity)
+                for i in ids
+            ],
             dtype=np.float32,
         )
         scores = features["first"] + weights.alignment * aligned
@@ -192,3 +201,12 @@ class Retriever:
             )
             for k in order
         ]
+
+
+def relative_bm25(scores: np.ndarray, all_scores: np.ndarray) -> np.ndarray:
+    """``scores`` as shares of the best of ``all_scores`` (every sentence's BM25 for one
+    question): 1 for the best match, whatever the corpus's size; zeros when nothing matches."""
+    best = float(all_scores.max()) if len(all_scores) else 0.0
+    if best <= 0:
+        return np.zeros_like(scores, dtype=np.float32)
+    return (scores / best).astype(np.float32)

@@ -10,7 +10,9 @@ from index.abstention import (
     AbstentionRule,
     decide,
     is_topic_word,
+    names_as_written,
     reporting_veto,
+    spells_out,
     topic_support,
     veto_reason,
 )
@@ -74,6 +76,38 @@ def window(lexical: LexicalIndex, unit: int) -> frozenset[str]:
 def test_veto_reason(lexical: LexicalIndex, question: str, unit: int, answer_type: bool, veto: str | None) -> None:
     query = Query(question, question, lexical.terms(question))
     assert veto_reason(query, asked_type(question), evidence(unit, answer_type), window(lexical, unit), lexical) == veto
+
+
+@pytest.mark.parametrize(
+    ("question", "vetoed"),
+    [
+        ("When do the Oslo walkers freeze?", True),
+        # "oslo" written in lower case in a question that capitalises: the common word.
+        ("When do the oslo walkers freeze? Ask Mosseri", False),
+        # A question all in lower case may write any name so.
+        ("when do the oslo walkers freeze?", True),
+    ],
+)
+def test_a_missing_name_counts_only_as_the_question_writes_it(
+    lexical: LexicalIndex, question: str, vetoed: bool
+) -> None:
+    query = Query(question, question, lexical.terms(question))
+    best = evidence(FREEZE, True)
+    veto = veto_reason(query, asked_type(question), best, window(lexical, FREEZE), lexical)
+    assert (veto is not None) is vetoed
+
+
+@pytest.mark.parametrize(
+    ("question", "written"),
+    [
+        ("When did Beyoncé get married?", {"beyonc"}),
+        ("When did she sing Get Me Bodied?", {"get", "me", "bodi"}),
+        ("when did beyonce get married", None),
+    ],
+)
+def test_names_as_written(lexical: LexicalIndex, question: str, written: set[str] | None) -> None:
+    found = names_as_written(question, lexical)
+    assert (found if found is None else set(found)) == written
 
 
 def test_a_name_of_the_best_article_missing_from_its_passage_is_vetoed(lexical: LexicalIndex) -> None:
@@ -159,6 +193,13 @@ def test_decide(veto: str | None, score: float, support: float, typed: bool, rea
         ("Do you think Meta was right to allow those posts?", "Meta allowed the posts.", True),
         ("Was Meta right to change its rules?", "Meta changed its rules.", True),
         ("what does 'crystal clear' mean", "I want to be crystal clear.", True),
+        # A passage that spells out the initialism asked about, or uses the very words, says.
+        ("What does DRM stand for?", "It uses digital rights management (DRM) on songs.", False),
+        ("What does HP stand for?", "Apple sold iPods made by Hewlett-Packard.", False),
+        ("What does HP stand for?", "He promised a new iPod.", True),
+        ("What does SDK stand for?", "Apple released a kit.", True),
+        ("Who is the definition of inspiration?", "She called her mother the definition of inspiration.", False),
+        ("What is the definition of a tablet?", "Apple sold a tablet.", True),
         ("Will Instagram come back in Russia?", "Instagram has 80 million users who will be cut off.", True),
         ("Will the ban be lifted?", "Officials said the ban would be lifted in May.", False),
         ("Will Instagram shut down?", "The service will shut down at midnight.", False),
@@ -167,3 +208,19 @@ def test_decide(veto: str | None, score: float, support: float, typed: bool, rea
 )
 def test_reporting_veto(question: str, passage: str, vetoed: bool) -> None:
     assert (reporting_veto(question, passage) is not None) is vetoed
+
+
+@pytest.mark.parametrize(
+    ("letters", "passage", "capitalised", "spelt"),
+    [
+        ("HP", "made by Hewlett-Packard", True, True),
+        ("BOA", "the Bank of America", True, False),  # "of" is skipped, not an initial
+        ("BA", "the Bank of America", True, True),
+        ("DRM", "digital rights management", True, False),
+        ("DRM", "digital rights management", False, True),
+        ("HP", "he promised", True, False),
+        ("NYC", "New York", True, False),
+    ],
+)
+def test_spells_out(letters: str, passage: str, capitalised: bool, spelt: bool) -> None:
+    assert spells_out(letters, passage, capitalised=capitalised) is spelt
