@@ -20,7 +20,8 @@ Intent = Literal["question", "smalltalk", "overview", "about"]
 SmalltalkKind = Literal["greeting", "thanks", "ack", "identity", "capability", "farewell"]
 MetadataField = Literal["author", "source", "date", "url", "title", "all"]
 
-_OPTIONAL_TAIL = r"[\s!.?,;:)\-–—~*👋🙂😊🙏👍❤️💯]*"
+# Punctuation, and any emoji (with its variation selector or joiner): "ok 👌", "thanks 🙏🏻".
+_OPTIONAL_TAIL = r"[\s!.?,;:)\-–—~*\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]*"
 
 # Filler and greetings that may open a message; what follows is the message.
 _GREETING = r"(hi+|hello+|hey+|hiya|howdy|yo+|sup|good (morning|afternoon|evening|day)|greetings|hallo|heya)"
@@ -113,7 +114,8 @@ _ABOUT_FIELDS: tuple[tuple[MetadataField, re.Pattern[str]], ...] = (
         "source",
         re.compile(
             rf"\bwhere (was|is|did) ({_THE_ARTICLE}|it|this)( come from| (first )?(published|from|posted|appear))|"
-            r"\bwhere (is|was) (this|it) from\b|\bwho (published|posted|ran|printed)\b|"
+            rf"\bwhere (is|was) (this|it) from\b|\bwhere(’s|'s|s) ({_THE_ARTICLE}|this|it) from\b|"
+            r"\bwho (published|posted|ran|printed)\b|"
             r"\bis (this|it) (a|an|from( the)?) [\w ]{2,30}(story|article|piece|report)\b|"
             r"\bwhich (paper|newspaper|site|website|outlet|publication)\b",
             re.I,

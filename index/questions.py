@@ -20,9 +20,11 @@ _QUESTION_OPENER = (
     r"will|would|should)"
 )
 _SPLIT = re.compile(
-    rf"\s*(?:[,;]\s*(?:and|but|also|plus)?|\s(?:and|but|also|plus)|\?)\s+(?={_QUESTION_OPENER}\b)",
+    rf"\s*(?:[,;]\s*(?:and|but|also|plus)?|\s(?:and|but|also|plus|\+|&)|\?)\s+(?={_QUESTION_OPENER}\b)",
     re.I,
 )
+# "1) who … 2) what …": a numbered list of questions.
+_NUMBERED = re.compile(r"(?:^|\s)\(?\d[).:]\s+")
 _MIN_PART_WORDS = 2
 MAX_PARTS = 3
 
@@ -38,6 +40,8 @@ _SHORT_CONTINUATION = 3
 
 def split_question(text: str) -> list[str]:
     """The questions ``text`` asks, in order (just ``[text]`` for a single question)."""
+    if _NUMBERED.match(text):
+        text = _NUMBERED.sub(" ? ", text).strip(" ?")
     parts = [p.strip(" ,;") for p in _SPLIT.split(text)]
     parts = [p for p in parts if p]
     if len(parts) < 2 or any(len(words(p)) < _MIN_PART_WORDS for p in parts):

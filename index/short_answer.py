@@ -51,6 +51,8 @@ _PHRASE_WORDS = 6
 # KGB") is described by it, however many words the apposition has.
 _APPOSITION = 0.5
 
+# "Who did he say it to?", "who did they make peace with?": the answer follows that word.
+_ENDING_PREPOSITION = re.compile(r"\b(to|with|from|for|by|against|at|on)\W*$", re.I)
 # People and bodies named by a role rather than a name: "the state communications regulator",
 # "a content moderator". General English nouns, not any article's.
 _ROLE_NOUN = (
@@ -63,7 +65,10 @@ _ROLE_NOUN = (
     r"citizens|officers?|judges?|lawyers?|doctors?|teachers?|students?|volunteers?|investors?|regime|"
     r"administration|department|bank|banks|newspaper|broadcaster|network)"
 )
-_ROLE = re.compile(rf"\b(?:the|a|an)\s+(?:[a-z][\w-]*\s+){{0,3}}{_ROLE_NOUN}\b")
+# Not a role noun that qualifies another noun: "a military invasion", "the police officers".
+_ROLE = re.compile(
+    rf"\b(?:the|a|an)\s+(?:[a-z][\w-]*\s+){{0,3}}{_ROLE_NOUN}\b(?!\s+(?:{_ROLE_NOUN}|[a-z]+(?:ions?|ments?))\b)"
+)
 # What follows "as" in "label X as …": words up to a comma, a clause word or the end.
 _AS_PHRASE = re.compile(r"\bas\s+(?!(?:well|of|if|though|part|long|soon|much|many|far|such|a result|usual)\b)")
 _PHRASE_END = re.compile(
@@ -145,7 +150,7 @@ _REPORTING = frozenset(
 )
 _QUESTION_WORDS = frozenset(STOPWORDS_EN) | frozenset(
     "who whom whose what which when where why how many much long did does do was were is are say said tell "
-    "according article happen happened".split()
+    "according article happen happened again exactly even whats called named name names".split()
 )
 _PLACE_PREPOSITION = re.compile(r"\b(?:in|at|from|to|inside|near|outside|across)\s+(?:the\s+)?$", re.I)
 
@@ -227,7 +232,10 @@ def short_answer(question: str, sentence: str, stem: Callable[[str], str], about
     # The answer stands by the question's own words; a bare follow-up ("when was that?") has
     # none, and then the words of the exchange it leans on locate it.
     own = {stem(w) for w in _words_of(question) if w not in _QUESTION_WORDS}
-    anchors = _anchor_positions(sentence, own or {stem(w) for w in asked if w not in _QUESTION_WORDS}, stem)
+    # Own words the sentence lacks ("whats it called?") do not locate anything either.
+    anchors = _anchor_positions(sentence, own, stem) or _anchor_positions(
+        sentence, {stem(w) for w in asked if w not in _QUESTION_WORDS}, stem
+    )
     if not anchors:
         return None
     spans = [
@@ -251,11 +259,18 @@ def short_answer(question: str, sentence: str, stem: Callable[[str], str], about
         if _distance(sentence, best, anchors) >= MAX_PLACE_DISTANCE:
             return None
     elif kind in ("person", "name"):
-        # Names: the candidate the shared words crowd around, a full name before a lone word.
-        best = max(
-            spans, key=lambda s: (_closeness(sentence, s, anchors) + _FULL_NAME * _is_full(sentence, s), -s.start)
-        )
-        if _closeness(sentence, best, anchors) < MIN_CLOSENESS:
+        # Names: the candidate the shared words crowd around, a full name before a lone word;
+        # "who did he say it to?" asks for what follows "to".
+        ending = _ENDING_PREPOSITION.search(question)
+
+        def closeness(span: Span) -> float:
+            after = ending is not None and re.search(
+                rf"\b{ending.group(1)}\s+(?:the\s+|a\s+|an\s+)?$", sentence[: span.start], re.I
+            )
+            return _closeness(sentence, span, anchors) + (_APPOSITION if after else 0.0)
+
+        best = max(spans, key=lambda s: (closeness(s) + _FULL_NAME * _is_full(sentence, s), -s.start))
+        if closeness(best) < MIN_CLOSENESS:
             return None
     else:
         best = min(spans, key=lambda s: (_distance(sentence, s, anchors), s.start))

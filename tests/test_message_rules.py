@@ -18,6 +18,9 @@ from index.short_answer import asked_short_kind, short_answer
         ("thanks a lot!!", "smalltalk", "thanks"),
         ("ok cool, thanks", "smalltalk", "thanks"),
         ("ok", "smalltalk", "ack"),
+        ("ok 👌", "smalltalk", "ack"),
+        ("thanks 🙏🏻", "smalltalk", "thanks"),
+        ("where's this article from?", "about", "source"),
         ("who r u", "smalltalk", "identity"),
         ("what can you do?", "smalltalk", "capability"),
         ("hello, can you help me with something?", "smalltalk", "capability"),
@@ -54,6 +57,9 @@ def test_a_greeting_in_front_of_a_question_is_peeled_off() -> None:
         ("Who made the app, and where was it removed from?", ["Who made the app", "where was it removed from?"]),
         ("According to Mosseri, how many users are there?", ["According to Mosseri, how many users are there?"]),
         ("What did Russia and Ukraine do?", ["What did Russia and Ukraine do?"]),
+        ("what did apple stop + what about microsoft?", ["what did apple stop", "what about microsoft?"]),
+        ("1) who did they threaten 2) what happened after", ["who did they threaten", "what happened after"]),
+        ("Who won 2) the race?", ["Who won 2) the race?"]),
     ],
 )
 def test_split_question(question: str, parts: list[str]) -> None:
@@ -133,6 +139,11 @@ def _stem(word: str) -> str:
         ("How many awards did she win at the 52nd Grammys?", "At the 52nd Grammys she won six awards.", "six awards"),
         ("Who were Wang and Nyima?", "However, Wang and Nyima state that these claims are wrong.", None),
         ("Who did the Emperor fail with?", "However, the Yongle Emperor’s attempts failed.", None),
+        (
+            "Who did Clegg say it to?",
+            "‘We are clear,’ Nick Clegg, Meta’s head of affairs, said in a statement to the Washington Post.",
+            "Washington Post",
+        ),
         # Unsure: no candidate near the question's words, or a why-question.
         ("Who sent the letter?", "A letter arrived, and later Instagram was blocked across the whole country.", None),
         ("Why did Acme close the office?", "Acme closed the office in 2020 to cut costs.", None),
@@ -146,3 +157,8 @@ def test_asked_kind() -> None:
     assert asked_short_kind("how many ppl use it") == "number"
     assert asked_short_kind("what % of people") == "percent"
     assert asked_short_kind("Why was it blocked?") is None
+
+
+def test_a_follow_ups_missing_words_leave_the_exchange_to_locate_the_answer() -> None:
+    sentence = "The message from the regulator Roskomnadzor described it."
+    assert short_answer("whats it called", sentence, _stem, about="what did the regulator say") == "Roskomnadzor"
