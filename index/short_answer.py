@@ -51,8 +51,10 @@ _PHRASE_WORDS = 6
 # KGB") is described by it, however many words the apposition has.
 _APPOSITION = 0.5
 
-# "Who did he say it to?", "who did they make peace with?": the answer follows that word.
+# "Who did he say it to?", "who did they make peace with?": the answer follows that word, and
+# counts as close as an apposition does.
 _ENDING_PREPOSITION = re.compile(r"\b(to|with|from|for|by|against|at|on)\W*$", re.I)
+_ASKED_OBJECT = 0.5
 # People and bodies named by a role rather than a name: "the state communications regulator",
 # "a content moderator". General English nouns, not any article's.
 _ROLE_NOUN = (
@@ -259,15 +261,11 @@ def short_answer(question: str, sentence: str, stem: Callable[[str], str], about
         if _distance(sentence, best, anchors) >= MAX_PLACE_DISTANCE:
             return None
     elif kind in ("person", "name"):
-        # Names: the candidate the shared words crowd around, a full name before a lone word;
-        # "who did he say it to?" asks for what follows "to".
-        ending = _ENDING_PREPOSITION.search(question)
-
+        # Names: the candidate the shared words crowd around, a full name before a lone word.
         def closeness(span: Span) -> float:
-            after = ending is not None and re.search(
-                rf"\b{ending.group(1)}\s+(?:the\s+|a\s+|an\s+)?$", sentence[: span.start], re.I
+            return _closeness(sentence, span, anchors) + _ASKED_OBJECT * _follows_asked_preposition(
+                question, sentence, span
             )
-            return _closeness(sentence, span, anchors) + (_APPOSITION if after else 0.0)
 
         best = max(spans, key=lambda s: (closeness(s) + _FULL_NAME * _is_full(sentence, s), -s.start))
         if closeness(best) < MIN_CLOSENESS:
@@ -579,3 +577,12 @@ def _phrases_after(sentence: str, opener: re.Pattern[str], anchors: Sequence[tup
             continue
         spans.append(Span(match.end() + found[0].start(), match.end() + found[-1].end()))
     return spans
+
+
+def _follows_asked_preposition(question: str, sentence: str, span: Span) -> bool:
+    """Whether ``span`` follows the preposition that ends ``question``: "the Washington Post" in
+    "said in a statement to the Washington Post" for "who did he say it to?"."""
+    ending = _ENDING_PREPOSITION.search(question)
+    return ending is not None and bool(
+        re.search(rf"\b{ending.group(1)}\s+(?:the\s+|a\s+|an\s+)?$", sentence[: span.start], re.I)
+    )
