@@ -41,6 +41,7 @@ _SHORT_CONTINUATION = 3
 def split_question(text: str) -> list[str]:
     """The questions ``text`` asks, in order (just ``[text]`` for a single question)."""
     if _NUMBERED.match(text):
+        # Each number ends the question before it, as a question mark would.
         text = _NUMBERED.sub(" ? ", text).strip(" ?")
     parts = [p.strip(" ,;") for p in _SPLIT.split(text)]
     parts = [p for p in parts if p]

@@ -287,8 +287,11 @@ def short_answer(question: str, sentence: str, stem: Callable[[str], str], about
 def _candidates(kind: ShortKind, sentence: str, anchors: Sequence[tuple[int, float]], question: str) -> list[Span]:
     if kind == "role":
         # "label Meta as" finds "classify the company as": the sentence's one such phrase.
-        everywhere = _phrases_after(sentence, _AS_PHRASE, [(m.start(), 1.0) for m in _WORD.finditer(sentence)])
-        return _phrases_after(sentence, _AS_PHRASE, anchors) or (everywhere if len(everywhere) == 1 else [])
+        anchored = _phrases_after(sentence, _AS_PHRASE, anchors)
+        if anchored:
+            return anchored
+        everywhere = _phrases_after(sentence, _AS_PHRASE, None)
+        return everywhere if len(everywhere) == 1 else []
     if kind == "time":
         return _matches(_TIME, sentence)
     if kind == "duration":
@@ -556,17 +559,16 @@ def _distance(sentence: str, span: Span, anchors: Sequence[tuple[int, float]]) -
     return min(words_between(anchor) for anchor, _ in anchors)
 
 
-def _phrases_after(sentence: str, opener: re.Pattern[str], anchors: Sequence[tuple[int, float]]) -> list[Span]:
-    """The few words after each ``opener`` ("as", "to a …") that follows a shared word at once,
-    without a leading article or quote mark: "extremist organization" in "classify the company
-    as an ‘extremist organization,’"."""
+def _phrases_after(sentence: str, opener: re.Pattern[str], anchors: Sequence[tuple[int, float]] | None) -> list[Span]:
+    """The few words after each ``opener`` ("as", "to a …") that follows a shared word at once
+    (any opener when ``anchors`` is None), without a leading article or quote mark: "extremist
+    organization" in "classify the company as an ‘extremist organization,’"."""
     spans = []
     for match in opener.finditer(sentence):
-        if not any(
-            a < match.start() and len(_WORD.findall(sentence[a : match.start()])) - 1 <= MAX_PHRASE_GAP
-            for a, _ in anchors
-        ):
-            continue
+        if anchors is not None:
+            before = [(a, weight) for a, weight in anchors if a < match.start()]
+            if not before or _distance(sentence, Span(match.start(), match.end()), before) > MAX_PHRASE_GAP:
+                continue
         rest = sentence[match.end() :]
         stop = _PHRASE_END.search(rest)
         phrase = rest[: stop.start()] if stop else rest
