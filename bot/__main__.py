@@ -77,11 +77,11 @@ def _main() -> int:
     from bot.app import build_application, run
     from bot.library import Library, SerializedEmbedder, manifest_signature
     from index import Engine, EngineError
-    from index.embedder import SentenceTransformerEmbedder
+    from index.cli import make_embedder
 
     try:
         # One model for answering and for the rebuilds after an article is added or removed.
-        embedder = SerializedEmbedder(SentenceTransformerEmbedder(settings.embedding_model))
+        embedder = SerializedEmbedder(make_embedder(settings))
         # Taken before loading: a build committed meanwhile is picked up by the first check.
         loaded = manifest_signature(settings.index_dir)
         engine = Engine.open(settings.corpus_dir, settings.index_dir, settings.embedding_model, embedder=embedder)

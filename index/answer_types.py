@@ -13,6 +13,7 @@ strong sign that the article does not say.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _NUMBER_WORDS = (
@@ -125,10 +126,17 @@ def gives_type(sentence: str, kind: str, question: str = "") -> bool:
         # Compare word openings so that "Russia's" counts as named by "Russian".
         asked = {w[:5].lower() for w in re.findall(r"[\w’'-]+", question)}
         return any(w[:5].lower() not in asked for w in _NAME_WORD.findall(sentence))
-    if kind == MEASURE and _HOW_LONG.search(question) and _GIVES[DURATION].search(sentence):
+    if kind == MEASURE and _HOW_LONG.search(question) and _holds(sentence, DURATION):
         return True
     if kind == MEASURE and _HOW_BIG.search(question) and _COUNT.search(sentence):
         return True
     if kind == NUMBER and PARTITIVE.search(sentence):
         return True
+    return _holds(sentence, kind)
+
+
+# Every question tests the same article sentences against a handful of kinds;
+# the answers are kept rather than searched for again (a millisecond a question).
+@functools.lru_cache(maxsize=1 << 16)
+def _holds(sentence: str, kind: str) -> bool:
     return bool(_GIVES[kind].search(sentence))

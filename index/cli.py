@@ -121,7 +121,9 @@ def _settings(args: argparse.Namespace) -> EngineSettings:
 def _open_engine(settings: EngineSettings) -> Engine:
     from index.engine import Engine
 
-    return Engine.open(settings.corpus_dir, settings.index_dir, settings.embedding_model)
+    return Engine.open(
+        settings.corpus_dir, settings.index_dir, settings.embedding_model, embedder=lambda: make_embedder(settings)
+    )
 
 
 def _build(args: argparse.Namespace, settings: EngineSettings) -> int:
@@ -151,7 +153,9 @@ def make_embedder(settings: EngineSettings) -> Embedder:
     """The embedder the settings name (tests replace this function with a fake)."""
     from index.embedder import SentenceTransformerEmbedder
 
-    return SentenceTransformerEmbedder(settings.embedding_model)
+    return SentenceTransformerEmbedder(
+        settings.embedding_model, runtime=settings.embedding_runtime, cache_dir=settings.model_cache_dir
+    )
 
 
 def _rebuild(settings: EngineSettings) -> BuildReport:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,8 +75,19 @@ class Engine:
         )
 
     @classmethod
-    def open(cls, corpus_dir: Path, index_dir: Path, model: str, *, embedder: Embedder | None = None) -> Engine:
-        """Load the index in ``index_dir``, checking it was built from ``corpus_dir`` with ``model``."""
+    def open(
+        cls,
+        corpus_dir: Path,
+        index_dir: Path,
+        model: str,
+        *,
+        embedder: Embedder | Callable[[], Embedder] | None = None,
+    ) -> Engine:
+        """Load the index in ``index_dir``, checking it was built from ``corpus_dir`` with ``model``.
+
+        ``embedder`` is the model, or a function that loads it: called only once the
+        index is known to be usable, so a stale index is reported without the wait.
+        """
         manifest = read_manifest(index_dir)
         if manifest.corpus_hash != corpus_fingerprint(corpus_dir):
             raise IndexStaleError(
@@ -89,7 +100,9 @@ class Engine:
                 f"rebuild it with: {BUILD_COMMAND}"
             )
         stored = read_index(index_dir)
-        return cls(stored, embedder or SentenceTransformerEmbedder(model))
+        if embedder is None:
+            return cls(stored, SentenceTransformerEmbedder(model))
+        return cls(stored, embedder() if callable(embedder) else embedder)
 
     @property
     def documents(self) -> tuple[DocumentInfo, ...]:

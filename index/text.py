@@ -6,6 +6,7 @@ exactly the same rules.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -49,6 +50,8 @@ def _ends_with_abbreviation(fragment: str) -> bool:
     return last in _ABBREVIATIONS or len(last) == 1 and last.isalpha()
 
 
+# The article's words are folded again for every question: kept, not redone.
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower-case ``text`` and fold typographic quotes and accents to ASCII where possible."""
     text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
