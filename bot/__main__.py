@@ -85,6 +85,7 @@ def _main() -> int:
         # Taken before loading: a build committed meanwhile is picked up by the first check.
         loaded = manifest_signature(settings.index_dir)
         engine = Engine.open(settings.corpus_dir, settings.index_dir, settings.embedding_model, embedder=embedder)
+        engine.warm_up()
     except EngineError as error:
         return _fail(str(error), EXIT_FAILURE)
     library = Library.for_settings(settings, embedder, loaded)

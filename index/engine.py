@@ -13,7 +13,7 @@ from index.corpus import corpus_fingerprint
 from index.embedder import Embedder, SentenceTransformerEmbedder, WordVectors
 from index.errors import BUILD_COMMAND, IndexCorruptError, IndexStaleError
 from index.intents import MetadataField, read_message
-from index.language import detect_language, not_english_reply
+from index.language import detect_language, load_identifiers, not_english_reply
 from index.lexical import LexicalIndex
 from index.overview import key_sentences
 from index.passages import Unit, unreadable_alone
@@ -103,6 +103,10 @@ class Engine:
         if embedder is None:
             return cls(stored, SentenceTransformerEmbedder(model))
         return cls(stored, embedder() if callable(embedder) else embedder)
+
+    def warm_up(self) -> None:
+        """Load, before the first message, what some messages would otherwise wait a second for."""
+        load_identifiers()
 
     @property
     def documents(self) -> tuple[DocumentInfo, ...]:

@@ -99,6 +99,11 @@ def _reads_as_english(text: str, is_name: Callable[[str], bool]) -> bool:
     return english >= _ENGLISH_SHARE * len(tokens)
 
 
+def load_identifiers() -> None:
+    """Load the language identifiers now (about a second), not while the first message that needs one waits."""
+    _latin_identifier()
+
+
 @functools.cache
 def _identifier() -> LanguageIdentifier:
     # Loading the model takes a second or two: only when a message needs it.

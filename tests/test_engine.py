@@ -135,3 +135,11 @@ def test_overview_with_several_articles_is_of_the_one_in_focus(
     assert overview.kind == "overview" and {c.document for c in overview.citations} == {"library"}
     named = engine.answer("summarize the ferry story")
     assert {c.document for c in named.citations} == {"ferry"}
+
+
+def test_warm_up_loads_the_language_identifiers_before_any_message(tiny_engine: Engine) -> None:
+    import index.language
+
+    index.language._latin_identifier.cache_clear()
+    tiny_engine.warm_up()
+    assert index.language._latin_identifier.cache_info().currsize == 1
