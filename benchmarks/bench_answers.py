@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import subprocess
 import sys
 import time
@@ -175,20 +174,37 @@ class ProcessRun:
     returncode: int
 
 
+# Runs the command it is given and prints the command's peak RSS (KiB). On Linux
+# a child's ru_maxrss starts at its parent's RSS when it was forked, so a
+# benchmark that has loaded the model would report itself: the command is
+# forked from this small launcher instead.
+_LAUNCHER = (
+    "import os, subprocess, sys; "
+    "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL); "
+    "_, status, usage = os.wait4(p.pid, 0); "
+    "print(usage.ru_maxrss); "
+    "sys.exit(os.waitstatus_to_exitcode(status))"
+)
+
+
 def run_process(command: Sequence[str], cwd: Path) -> ProcessRun:
-    """Run ``command`` to completion; its own peak RSS comes from ``wait4``'s resource usage."""
+    """Run ``command`` to completion: its wall time and its own peak RSS."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert process.stderr is not None
-    errors = process.stderr.read()
-    _, status, usage = os.wait4(process.pid, 0)
+    finished = subprocess.run([sys.executable, "-c", _LAUNCHER, *command], cwd=cwd, capture_output=True)
     seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    process.stderr.close()
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}): {errors.decode(errors='replace')}")
-    # ru_maxrss is in KiB on Linux.
-    return ProcessRun(seconds, usage.ru_maxrss / 1024, process.returncode)
+    if finished.returncode != 0:
+        raise SystemExit(
+            f"{' '.join(command)} failed ({finished.returncode}): {finished.stderr.decode(errors='replace')}"
+        )
+    return ProcessRun(seconds, int(finished.stdout.split()[-1]) / 1024, finished.returncode)
+
+
+def own_peak_rss_mb() -> float:
+    """This process's peak RSS (Linux's VmHWM; ru_maxrss would count the parent's RSS at the fork)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 def start_to_first_answer(repo: Path, runs: int) -> dict[str, Any]:

@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from bench_answers import own_peak_rss_mb
 
 import index
 from index.build import build_index
@@ -80,14 +80,17 @@ class CountingEmbedder(SentenceTransformerEmbedder):
             self.texts += len(texts)
 
 
-def serve(corpus_dir: Path, index_dir: Path, questions_file: Path, runtime: Runtime) -> dict[str, Any]:
+def serve(
+    corpus_dir: Path, index_dir: Path, questions_file: Path, runtime: Runtime, model_cache: Path
+) -> dict[str, Any]:
     """Open the index as the bot does and answer each question once; latencies and peak RSS."""
     questions = json.loads(questions_file.read_text(encoding="utf-8"))
     opening = time.perf_counter()
-    # The export the build made, as a deployment's second start finds it.
-    embedder = CountingEmbedder(runtime, index_dir.parent / "models")
+    embedder = CountingEmbedder(runtime, model_cache)
     engine = Engine.open(corpus_dir, index_dir, DEFAULT_MODEL, embedder=embedder)
     open_s = time.perf_counter() - opening
+    # As the bot starts: what the first messages would otherwise wait for is loaded.
+    engine.warm_up()
     engine.answer(WARM_UP)
     embedder.texts, embedder.seconds = 0, 0.0
     latencies, cpu = [], []
@@ -114,9 +117,20 @@ def serve(corpus_dir: Path, index_dir: Path, questions_file: Path, runtime: Runt
         "texts_through_model_per_question": round(embedder.texts / len(questions), 2),
         "model_ms_mean": round(embedder.seconds * 1000 / len(questions), 2),
         "engine_open_s": round(open_s, 2),
-        # ru_maxrss is in KiB on Linux.
-        "serving_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "serving_peak_rss_mb": own_peak_rss_mb(),
     }
+
+
+def serve_in_fresh_process(
+    corpus_dir: Path, index_dir: Path, questions: Sequence[str], runtime: str, model_cache: Path
+) -> dict[str, Any]:
+    """``serve`` in a new process, so that nothing an earlier answer computed is at hand (cold)."""
+    questions_file = index_dir.parent / "cold-questions.json"
+    questions_file.write_text(json.dumps(list(questions)), encoding="utf-8")
+    command = [sys.executable, __file__, "--serve", str(corpus_dir), str(index_dir), str(questions_file)]
+    command += ["--runtime", runtime, "--model-cache", str(model_cache)]
+    serving = subprocess.run(command, check=True, capture_output=True, text=True, env=os.environ.copy())
+    return dict(json.loads(serving.stdout))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,7 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.serve:
         corpus_dir, index_dir, questions_file = (Path(p) for p in args.serve)
-        print(json.dumps(serve(corpus_dir, index_dir, questions_file, args.runtime)))
+        # By default the export the build made, as a deployment's second start finds it.
+        model_cache = args.model_cache or index_dir.parent / "models"
+        print(json.dumps(serve(corpus_dir, index_dir, questions_file, args.runtime, model_cache)))
         return 0
     text, questions, words = article_corpus(args.squad, args.article, args.words)
     sample = random.Random(args.seed).sample(questions, min(args.questions, len(questions)))
@@ -133,8 +149,6 @@ def main(argv: list[str] | None = None) -> int:
         corpus_dir = root / "corpus"
         corpus_dir.mkdir()
         (corpus_dir / "article.txt").write_text(text, encoding="utf-8")
-        questions_file = root / "questions.json"
-        questions_file.write_text(json.dumps(sample), encoding="utf-8")
         _status(f"building {args.article} ({words} words) ...")
         started = time.perf_counter()
         embedder = SentenceTransformerEmbedder(DEFAULT_MODEL, runtime=args.runtime, cache_dir=root / "models")
@@ -143,14 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         built = time.perf_counter()
         index_bytes = sum(p.stat().st_size for p in (root / "index").iterdir())
         _status(f"asking {len(sample)} questions in a fresh process ...")
-        serving = subprocess.run(
-            [sys.executable, __file__, "--serve", str(corpus_dir), str(root / "index"), str(questions_file)]
-            + ["--runtime", args.runtime],
-            check=True,
-            capture_output=True,
-            text=True,
-            env=os.environ.copy(),
-        )
+        served = serve_in_fresh_process(corpus_dir, root / "index", sample, args.runtime, root / "models")
     figures: dict[str, Any] = {
         "engine": str(Path(index.__file__).parent),
         "article": args.article,
@@ -163,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         "index_bytes": index_bytes,
         "index_bytes_per_sentence": round(index_bytes / report.sentences),
     }
-    figures.update(json.loads(serving.stdout))
+    figures.update(served)
     print(json.dumps(figures, indent=2))
     return 0
 
@@ -181,6 +188,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=8, help="which questions (a fixed sample)")
     parser.add_argument("--runtime", choices=["onnx", "torch"], default="onnx", help="what runs the model")
     parser.add_argument("--serve", nargs=3, metavar=("CORPUS", "INDEX", "QUESTIONS"), help=argparse.SUPPRESS)
+    parser.add_argument("--model-cache", type=Path, help=argparse.SUPPRESS)
     return parser
 
 

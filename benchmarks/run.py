@@ -11,6 +11,9 @@ Measured in one process where the definition allows, so the model loads once:
 * a fresh ``python -m index ask`` process: start to first answer, peak RSS;
 * builds: the real article; a deterministic synthetic corpus of 1,000
   articles of the real one's size; the same corpus after one article changes;
+* on the synthetic corpus's index: its bytes per sentence, and each of the
+  real article's questions asked once (cold) in a fresh serving process, with
+  that process's peak RSS;
 * FAISS on the synthetic corpus's vectors: HNSW and IVF against exact search
   (recall@10, per-query time, parameter sweeps), and exact search's time per
   query at growing corpus sizes, for placing the exact -> approximate switch.
@@ -38,6 +41,7 @@ import torch
 from bench_ann import Queries, ann_benchmarks, exact_scaling
 from bench_answers import answer_benchmarks, isolated, load_questions, start_to_first_answer
 from bench_builds import build_article, build_article_cold, build_synthetic, status
+from bench_long_article import serve_in_fresh_process
 from bench_scale import large_corpus_answers
 from synthetic_corpus import ArticleGenerator
 
@@ -131,7 +135,15 @@ def _synthetic(
     figures.update(ann_benchmarks(stored.vectors, queries, settings.approximate_index_kind))
     status("exact search at growing sizes ...")
     figures.update(exact_scaling(stored.vectors, queries.vectors, EXACT_SIZES, CORPUS_SEED))
+    sentences = len(stored.units)
     del stored
+    index_bytes = sum(p.stat().st_size for p in index_dir.iterdir())
+    figures["index_bytes_synthetic"] = index_bytes
+    figures["index_bytes_per_sentence_synthetic"] = round(index_bytes / sentences)
+    status(f"each question once, cold, in a fresh process on the {args.articles}-article index ...")
+    figures["cold_answers_synthetic"] = serve_in_fresh_process(
+        corpus_dir, index_dir, questions, settings.embedding_runtime, settings.model_cache_dir.resolve()
+    )
     if not args.skip_large_answers:
         status(f"answering on the {args.articles}-article corpus ...")
         figures["large_corpus_answers"] = large_corpus_answers(
@@ -159,6 +171,8 @@ def machine() -> dict[str, Any]:
         "faiss": faiss.__version__,
         "numpy": np.__version__,
         "sentence_transformers": metadata.version("sentence-transformers"),
+        "onnxruntime": metadata.version("onnxruntime"),
+        "embedding_runtime": EngineSettings().embedding_runtime,
         "loadavg_start": [round(x, 2) for x in os.getloadavg()],
     }
 
