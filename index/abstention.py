@@ -93,7 +93,8 @@ def gather_evidence(query: Query, query_words: WordVectors, best: Evidence, retr
     kind = asked_type(query.text)
     lexical = retriever.lexical
     document = lexical.document_of(best.unit)
-    window = frozenset(lexical.terms(retriever.passage_text(best.unit)))
+    passage = retriever.passage_text(best.unit)
+    window = frozenset(lexical.terms(passage))
 
     own = frozenset(words(query.own)) if query.own else None
 
@@ -104,8 +105,8 @@ def gather_evidence(query: Query, query_words: WordVectors, best: Evidence, retr
 
     support, word = topic_support(query_words, is_topic, lambda: retriever.passage_words(best.unit))
     return AbstentionEvidence(
-        veto=veto_reason(query, kind, best, window, lexical)
-        or reporting_veto(f"{query.question} {query.text}", retriever.passage_text(best.unit)),
+        veto=veto_reason(query, kind, best, window, lexical, passage)
+        or reporting_veto(f"{query.question} {query.text}", passage),
         score=best.score,
         support=support,
         weakest_word=word,
@@ -150,13 +151,18 @@ def spells_out(letters: str, passage: str, *, capitalised: bool = True) -> bool:
     """Whether ``passage`` has a run of words (capitalised ones, when ``capitalised``)
     whose initials are ``letters``, small joining words ("of", "and") skipped:
     "Hewlett-Packard" for HP."""
-    initials = [
-        ("" if capitalised and not w[0].isupper() else w[0].lower(), w.lower() in _NAME_JOINERS)
-        for w in re.findall(r"[^\W\d_][\w’']*", passage)
-    ]
+    return spelt_run(letters, passage, capitalised=capitalised) is not None
+
+
+def spelt_run(letters: str, passage: str, *, capitalised: bool = True) -> list[str] | None:
+    """The first run of words of ``passage`` that spells ``letters`` out as ``spells_out``
+    finds it ("United", "States" for US), or None."""
+    found = re.findall(r"[^\W\d_][\w’']*", passage)
+    initials = [("" if capitalised and not w[0].isupper() else w[0].lower(), w.lower() in _NAME_JOINERS) for w in found]
     wanted = letters.lower()
     for start in range(len(initials)):
         matched = 0
+        end = start
         for initial, joiner in initials[start:]:
             if matched == len(wanted):
                 break
@@ -164,9 +170,31 @@ def spells_out(letters: str, passage: str, *, capitalised: bool = True) -> bool:
                 matched += 1
             elif not (joiner and matched):
                 break
+            end += 1
         if matched == len(wanted):
-            return True
-    return False
+            return found[start:end]
+    return None
+
+
+# An initialism as written: "US", "U.S.", "NBA" (two to five capitals, dots allowed).
+_INITIALISM = re.compile(r"(?<![\w.])(?:[A-Z]\.?){2,5}(?![\w])")
+
+
+def initialism_words(question: str, passage: str) -> frozenset[str]:
+    """Words of ``question`` that ``passage`` names in another form: an initialism of the
+    question the passage spells out ("US" and "the United States"), or the question's
+    capitalised words that spell out an initialism of the passage ("United States" and
+    "US"). A name written one way in a question and the other in the article is the same
+    name."""
+    named: set[str] = set()
+    for token in _INITIALISM.findall(question):
+        if spells_out(token.replace(".", ""), passage):
+            named.add(token)
+    for token in set(_INITIALISM.findall(passage)):
+        run = spelt_run(token.replace(".", ""), question)
+        if run is not None:
+            named.update(run)
+    return frozenset(named)
 
 
 def decide(evidence: AbstentionEvidence, rule: AbstentionRule) -> str | None:
@@ -181,12 +209,18 @@ def decide(evidence: AbstentionEvidence, rule: AbstentionRule) -> str | None:
 
 
 def veto_reason(
-    query: Query, kind: str | None, best: Evidence, window: frozenset[str], lexical: LexicalIndex
+    query: Query,
+    kind: str | None,
+    best: Evidence,
+    window: frozenset[str],
+    lexical: LexicalIndex,
+    passage: str = "",
 ) -> str | None:
     """The rule-based reasons to abstain, which need no threshold.
 
     ``kind`` is what the question asks for; ``window`` the terms of the best
-    sentence's passage. Names are those of the best sentence's article.
+    sentence's passage, ``passage`` its text. Names are those of the best
+    sentence's article.
     """
     unknown = lexical.unknown_names(query.text)
     if unknown:
@@ -205,7 +239,10 @@ def veto_reason(
             and not lexical.is_pervasive(t, document)
             and (written is None or t in written)
         ]
-        missing = [t for t in names if t not in window]
+        # A one-letter term ("U.S." gives "u") names nothing on its own, and a name the
+        # passage writes as its initialism, or spells out, is there.
+        other_form = {t for w in initialism_words(query.text, passage) for t in lexical.terms(w)}
+        missing = [t for t in names if t not in window and len(t) > 1 and t not in other_form]
         # Only when the passage has none of them: a long article's question often names
         # more than its answer's passage repeats ("What American city…").
         if missing and len(missing) == len(names):

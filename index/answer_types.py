@@ -17,7 +17,8 @@ import functools
 import re
 
 _NUMBER_WORDS = (
-    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
     "hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|percent|"
     "half"
 )
@@ -73,8 +74,10 @@ _ASKS = (
 
 _YEAR = (
     # A year of any era: "1066", "2003", the "1800s" or "the 1050s", the
-    # "'60s", "911 AD", "44 BC", "AD 79", "the 10th century", "a millennium".
+    # "'60s", "911 AD", "44 BC", "AD 79", "the 10th century", "a millennium", a span of
+    # early years such as "(907–960)" (a dash between numbers of three digits or more).
     r"\b(1\d|20)\d\d\b(?!,\d)|\b\d{3,4}s\b|['’]\d0s\b|\b\d{1,4}\s*(BC|BCE|AD|CE)\b|\b(AD|A\.D\.)\s*\d{1,4}\b|"
+    r"\b\d{3,4}\s?[–-]\s?\d{3,4}\b(?![,.]\d)|"
     rf"\b(\d{{1,2}}(st|nd|rd|th)|{_ORDINALS})[\s-]+(century|centuries|millennium)\b|"
     r"\b(in|since|by|from|until|till|before|after|during|around|circa|c\.)\s+\d{3,4}\b(?![,.]\d)"
 )
@@ -87,7 +90,7 @@ _GIVES = {
     ),
     MEASURE: re.compile(rf"(\d|\b({_NUMBER_WORDS}))[\d,.]*\s*-?\s*({_MEASURE_UNITS})(?![^\W\d_])", re.I),
     DURATION: re.compile(
-        rf"\b(\d+|{_NUMBER_WORDS}|a|an|several|few)\s+({_UNITS})\b|\b(permanent(ly)?|temporar(y|ily)|"
+        rf"\b(\d+|{_NUMBER_WORDS}|a|an|several|few|(?:a )?couple of)\s+({_UNITS})\b|\b(permanent(ly)?|temporar(y|ily)|"
         rf"indefinitely|until|for good)\b",
         re.I,
     ),

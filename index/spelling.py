@@ -222,6 +222,10 @@ class QueryCorrector:
             if match is None or sorted(str(match[0])) != sorted(folded):
                 return word
             return str(match[0]).upper()
+        possessive = _POSSESSIVE.match(word)
+        if possessive and possessive.group(1).isalpha():
+            # "Bayonce's" is "Beyonce" misspelt, with its possessive kept.
+            return self.correct_word(possessive.group(1)) + possessive.group(2)
         if (
             not folded.isalpha()
             or len(folded) < 4

@@ -9,6 +9,7 @@ from index.abstention import (
     AbstentionEvidence,
     AbstentionRule,
     decide,
+    initialism_words,
     is_topic_word,
     names_as_written,
     reporting_veto,
@@ -224,3 +225,42 @@ def test_reporting_veto(question: str, passage: str, vetoed: bool) -> None:
 )
 def test_spells_out(letters: str, passage: str, capitalised: bool, spelt: bool) -> None:
     assert spells_out(letters, passage, capitalised=capitalised) is spelt
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "named"),
+    [
+        # The question's initialism spelt out in the passage, with dots or without.
+        ("What share of the US market?", "sales in the United States rose", {"US"}),
+        ("What share of the U.S. market?", "sales in the United States rose", {"U.S."}),
+        # The question's capitalised words spelling out an initialism of the passage.
+        ("How many records in the United States?", "she sold 15 million albums in the US", {"United", "States"}),
+        ("Who runs Bank of America?", "the BA chief said", {"Bank", "of", "America"}),
+        # Nothing spelt either way.
+        ("What share of the US market?", "sales in Europe rose", set()),
+        ("How many records in the United States?", "she sold 15 million albums in the UK", set()),
+        ("Who is the CEO?", "the chief executive officer", set()),  # capitals only
+    ],
+)
+def test_initialism_words(question: str, passage: str, named: set[str]) -> None:
+    assert initialism_words(question, passage) == named
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "vetoed"),
+    [
+        # "U.S." gives the one-letter term "u", which names nothing alone.
+        ("How many Instagram users in the U.S.?", "Instagram has 80 million users in the US.", False),
+        ("How many Instagram users in the United States?", "Instagram has 80 million users in the US.", False),
+        ("How many Instagram users in the US?", "Instagram has 80 million users in the United States.", False),
+        ("How many Instagram users in the UK?", "Instagram has 80 million users in the United States.", True),
+    ],
+)
+def test_a_name_written_in_another_form_is_no_missing_name(question: str, passage: str, vetoed: bool) -> None:
+    # Names a tenth of the sentences use, so that none is the article's subject.
+    names = ["Sales in the United States, the US, the U.S. and the UK rose.", *(NEWS * 2)]
+    lexical = LexicalIndex([passage, *names])
+    query = Query(question, question, lexical.terms(question))
+    window = frozenset(lexical.terms(passage))
+    veto = veto_reason(query, asked_type(question), evidence(0, True), window, lexical, passage)
+    assert (veto is not None) is vetoed

@@ -46,6 +46,9 @@ def test_asked_type(question: str, kind: str | None) -> None:
         ("The castle dates from the 10th century.", True),
         ("The abbey was rebuilt in the twelfth century.", True),
         ("Since 2003 the bridge has been closed.", True),
+        # A span of early years, written without an era.
+        ("During the Five Dynasties period (907–960) there was little contact.", True),
+        ("The kingdom lasted 907-960.", True),
         ("The dam was finished in 1936.", True),
         # Numbers that are no points in time.
         ("Instagram has 80 million users.", False),
@@ -84,7 +87,10 @@ def test_measure_answers(sentence: str, question: str, gives: bool) -> None:
         ("The service will be blocked for two weeks.", True),
         ("The restrictions are temporary.", True),
         ("The ban stays until further notice.", True),
+        ("The depression lasted for a couple of years.", True),
+        ("It lasted a couple of months.", True),
         ("The service was blocked on Monday.", False),
+        ("A couple of fans waited.", False),
         ("The river is 6,650 km long.", False),
     ],
 )
@@ -132,6 +138,9 @@ def test_name_answers(sentence: str, question: str, gives: bool) -> None:
         ("How tall is the tower?", "The tower has 300 steps and 2,000 visitors.", MEASURE, False),
         ("How many firms left?", "Most of the major card companies have left.", NUMBER, True),
         ("How many firms left?", "The major card companies have left.", NUMBER, False),
+        # Every number word up to a hundred counts, not only the common ones.
+        ("How many states?", "Tibet comprised thirteen different states.", NUMBER, True),
+        ("How many dates?", "The tour ran for seventy dates.", NUMBER, True),
     ],
 )
 def test_sizes_and_rough_counts(question: str, sentence: str, kind: str, gives: bool) -> None:

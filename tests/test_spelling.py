@@ -57,6 +57,9 @@ def corrector(aliases: dict[str, str] | None = None) -> QueryCorrector:
         ("what did roskomnadzer say", "what did roskomnadzor say"),
         ("What did the goverment say?", "What did the government say?"),
         ("What did the FBS do?", "What did the FSB do?"),
+        # A misspelt name in the possessive, corrected with its possessive kept.
+        ("What was Moseri's tweet?", "What was Mosseri's tweet?"),
+        ("what was moseri’s tweet", "what was mosseri’s tweet"),
     ],
 )
 def test_rewrites(question: str, expected: str) -> None:
