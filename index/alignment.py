@@ -36,7 +36,8 @@ def alignment(
     best = (query.vectors[mask] @ sentence.vectors.T).max(axis=1)
     if weights is None or not weights[mask].sum() > 0:
         return float(best.mean())
-    return float(np.average(best, weights=weights[mask]))
+    # A dot product: np.average took half of this function's time.
+    return float(best @ weights[mask] / weights[mask].sum())
 
 
 def weakest_support(query: WordVectors, mask: np.ndarray, passage: WordVectors) -> tuple[float, str]:

@@ -127,8 +127,7 @@ def gives_type(sentence: str, kind: str, question: str = "") -> bool:
     """Whether ``sentence`` holds the kind of thing a ``kind`` question asks for."""
     if kind == NAME:
         # Compare word openings so that "Russia's" counts as named by "Russian".
-        asked = {w[:5].lower() for w in re.findall(r"[\w’'-]+", question)}
-        return any(w[:5].lower() not in asked for w in _NAME_WORD.findall(sentence))
+        return not _name_openings(sentence) <= _word_openings(question)
     if kind == MEASURE and _HOW_LONG.search(question) and _holds(sentence, DURATION):
         return True
     if kind == MEASURE and _HOW_BIG.search(question) and _COUNT.search(sentence):
@@ -136,6 +135,16 @@ def gives_type(sentence: str, kind: str, question: str = "") -> bool:
     if kind == NUMBER and PARTITIVE.search(sentence):
         return True
     return _holds(sentence, kind)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _word_openings(question: str) -> frozenset[str]:
+    return frozenset(w[:5].lower() for w in re.findall(r"[\w’'-]+", question))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_openings(sentence: str) -> frozenset[str]:
+    return frozenset(w[:5].lower() for w in _NAME_WORD.findall(sentence))
 
 
 # Every question tests the same article sentences against a handful of kinds;
