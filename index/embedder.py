@@ -182,11 +182,13 @@ class SentenceTransformerEmbedder:
 
     def _onnx_pass(self, texts: list[str], *, words: bool, progress: bool = False) -> tuple[Vectors, list[WordVectors]]:
         """Vectors (and with ``words``, word vectors) of ``texts`` from ONNX Runtime, in batches of about one length."""
-        if len(texts) <= self._batch_size:
+        if len(texts) <= _FEW_TEXTS:
             batches = [list(range(len(texts)))]
         else:
+            # Enough batches for every core: a micro-batch of 64 questions runs as two of 32 at once.
+            size = min(self._batch_size, -(-len(texts) // _cores()))
             lengths = [len(ids) for ids in self._tokenize(texts, offsets=False)["input_ids"]]
-            batches = _batches_by_length(lengths, self._batch_size)
+            batches = _batches_by_length(lengths, size)
         results = _run_concurrently(
             lambda batch: self._onnx_batch([texts[i] for i in batch], words=words), batches, progress=progress
         )
@@ -244,12 +246,16 @@ class SentenceTransformerEmbedder:
         return frozenset(word for word in get_vocab() if word.isalpha() and word.islower())
 
 
+def _cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def _run_concurrently(work: Callable[[list[int]], _T], batches: list[list[int]], *, progress: bool) -> list[_T]:
     """``work`` on each batch, one batch a core at a time: ONNX Runtime releases the GIL while it runs."""
     if len(batches) == 1:
         return [work(batches[0])]
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=min(cores, len(batches))) as pool:
+    with ThreadPoolExecutor(max_workers=min(_cores(), len(batches))) as pool:
         results = pool.map(work, batches)
         if progress:
             from tqdm import tqdm
@@ -258,8 +264,9 @@ def _run_concurrently(work: Callable[[list[int]], _T], batches: list[list[int]],
         return list(results)
 
 
-# A question or two runs on one thread: on two shared cores, torch's second thread mostly waits
-# for the first (one question: 21 ms on one thread, 42 ms on two, with other work running).
+# A question or two runs on one thread: on two shared cores, a second thread mostly waits
+# for the first (one question in torch: 21 ms on one thread, 42 ms on two, with other work
+# running). More texts than this are split across the cores.
 _FEW_TEXTS = 4
 
 
