@@ -8,10 +8,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint typecheck pytest bench index clean
 
+# Quiet on stdout, so that `make bench`'s stdout is its JSON alone.
 $(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
-	touch $(STAMP)
+	@echo "installing the pinned dependencies into $(VENV) ..." >&2
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]' >&2
+	@touch $(STAMP)
 
 index: $(STAMP)
 	$(PY) -m index build --if-needed
