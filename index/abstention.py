@@ -214,7 +214,7 @@ def veto_reason(
     best: Evidence,
     window: frozenset[str],
     lexical: LexicalIndex,
-    passage: str = "",
+    passage: str,
 ) -> str | None:
     """The rule-based reasons to abstain, which need no threshold.
 

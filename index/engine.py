@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -204,10 +205,12 @@ class Engine:
         answered: list[tuple[str, list[Evidence], str]] = []
         unanswered: list[str] = []
         reasons: list[str] = []
+        # The answer-first rerank and the reply may ask for the same sentence's short answer.
+        short_of = functools.cache(functools.partial(short_answer, stem=self._stem))
         for (query, query_words, ranking), part in zip(searched, plan.part_texts, strict=True):
             reason = self._abstention_reason(query, query_words, ranking)
             if reason is None:
-                ranking = self._answer_first(query, ranking)
+                ranking = self._answer_first(query, ranking, short_of)
                 # The part as the asker put it (corrected), without a follow-up's borrowed words.
                 answered.append((query.own or query.text, ranking, query.text))
             else:
@@ -225,7 +228,7 @@ class Engine:
             # One quote for each part, in the order of the question.
             chosen = list({ranking[0].unit: ranking[0] for _, ranking, _ in answered}.values())
         citations = self._citations(chosen)
-        short = short_answer(answered[0][0], citations[0].text, self._stem, about=answered[0][2])
+        short = short_of(answered[0][0], citations[0].text, about=answered[0][2])
         return Answer(
             question=plan.question,
             abstained=False,
@@ -237,7 +240,9 @@ class Engine:
             unanswered=tuple(unanswered),
         )
 
-    def _answer_first(self, query: Query, ranking: list[Evidence]) -> list[Evidence]:
+    def _answer_first(
+        self, query: Query, ranking: list[Evidence], short_of: Callable[..., str | None]
+    ) -> list[Evidence]:
         """``ranking`` with the first sentence that holds a short answer moved to the front,
         when the best holds none and it scores within ``answer_within`` of the best."""
         asked, about = query.own or query.text, query.text
@@ -247,7 +252,7 @@ class Engine:
             return ranking
         best = ranking[0].score
         close = [e for e in ranking[: self.tuning.answer_among] if e.score >= best - self.tuning.answer_within]
-        holds = [short_answer(asked, self._units[e.unit].text, self._stem, about=about) is not None for e in close]
+        holds = [short_of(asked, self._units[e.unit].text, about=about) is not None for e in close]
         if not any(holds) or holds[0]:
             return ranking
         chosen = close[holds.index(True)]

@@ -38,13 +38,14 @@ TRAVEL = [
     "Hotels in the valley fill up in July.",
     "The river below is good for fishing.",
 ]
+SENTENCES = NEWS + TRAVEL
 FREEZE = len(NEWS) + 2  # "The falls freeze in winter."
 DOCUMENTS = ["news"] * len(NEWS) + ["travel"] * len(TRAVEL)
 
 
 @pytest.fixture(scope="module")
 def lexical() -> LexicalIndex:
-    return LexicalIndex(NEWS + TRAVEL, DOCUMENTS)
+    return LexicalIndex(SENTENCES, DOCUMENTS)
 
 
 def evidence(unit: int, answer_type: bool) -> Evidence:
@@ -53,7 +54,7 @@ def evidence(unit: int, answer_type: bool) -> Evidence:
 
 def window(lexical: LexicalIndex, unit: int) -> frozenset[str]:
     """The terms of the best passage, here the sentence alone."""
-    return frozenset(lexical.terms((NEWS + TRAVEL)[unit]))
+    return frozenset(lexical.terms(SENTENCES[unit]))
 
 
 @pytest.mark.parametrize(
@@ -76,7 +77,8 @@ def window(lexical: LexicalIndex, unit: int) -> frozenset[str]:
 )
 def test_veto_reason(lexical: LexicalIndex, question: str, unit: int, answer_type: bool, veto: str | None) -> None:
     query = Query(question, question, lexical.terms(question))
-    assert veto_reason(query, asked_type(question), evidence(unit, answer_type), window(lexical, unit), lexical) == veto
+    best = evidence(unit, answer_type)
+    assert veto_reason(query, asked_type(question), best, window(lexical, unit), lexical, SENTENCES[unit]) == veto
 
 
 @pytest.mark.parametrize(
@@ -94,7 +96,7 @@ def test_a_missing_name_counts_only_as_the_question_writes_it(
 ) -> None:
     query = Query(question, question, lexical.terms(question))
     best = evidence(FREEZE, True)
-    veto = veto_reason(query, asked_type(question), best, window(lexical, FREEZE), lexical)
+    veto = veto_reason(query, asked_type(question), best, window(lexical, FREEZE), lexical, SENTENCES[FREEZE])
     assert (veto is not None) is vetoed
 
 
@@ -116,7 +118,7 @@ def test_a_name_of_the_best_article_missing_from_its_passage_is_vetoed(lexical: 
     question = "When do the Oslo walkers freeze?"
     query = Query(question, question, lexical.terms(question))
     best = evidence(FREEZE, True)
-    assert veto_reason(query, asked_type(question), best, window(lexical, FREEZE), lexical) == (
+    assert veto_reason(query, asked_type(question), best, window(lexical, FREEZE), lexical, SENTENCES[FREEZE]) == (
         "the best passage gives a time, but not about oslo"
     )
 
