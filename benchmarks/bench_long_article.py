@@ -28,7 +28,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 from bench_answers import own_peak_rss_mb
@@ -122,7 +122,7 @@ def serve(
 
 
 def serve_in_fresh_process(
-    corpus_dir: Path, index_dir: Path, questions: Sequence[str], runtime: str, model_cache: Path
+    corpus_dir: Path, index_dir: Path, questions: Sequence[str], runtime: Runtime, model_cache: Path
 ) -> dict[str, Any]:
     """``serve`` in a new process, so that nothing an earlier answer computed is at hand (cold)."""
     questions_file = index_dir.parent / "cold-questions.json"
@@ -186,7 +186,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--words", type=int, default=10_000, help="take paragraphs until this many words")
     parser.add_argument("--questions", type=int, default=200, help="how many of its questions to ask")
     parser.add_argument("--seed", type=int, default=8, help="which questions (a fixed sample)")
-    parser.add_argument("--runtime", choices=["onnx", "torch"], default="onnx", help="what runs the model")
+    parser.add_argument("--runtime", choices=get_args(Runtime), default="onnx", help="what runs the model")
     parser.add_argument("--serve", nargs=3, metavar=("CORPUS", "INDEX", "QUESTIONS"), help=argparse.SUPPRESS)
     parser.add_argument("--model-cache", type=Path, help=argparse.SUPPRESS)
     return parser

@@ -9,7 +9,7 @@ about 1e-6). Batches of sentences gain less (3.4 s against 4.8 s for a
 The graph is exported from the PyTorch model already loaded, so any
 sentence-transformers model whose first module is a Hugging Face transformer
 can run this way. An export takes a couple of seconds; with a cache directory
-it is written once and reused while the model's weights and the exporter stay
+it is written once and reused while the model's files and the exporter stay
 the same.
 """
 
@@ -75,8 +75,7 @@ def onnx_transformer(model: SentenceTransformer, cache_dir: Path | None) -> Onnx
         raise ModelError("the model's first module is not a Hugging Face transformer with a tokenizer")
     probe = tokenizer(_PROBES, padding=True, return_tensors="pt")
     input_names = tuple(name for name in ("input_ids", "attention_mask", "token_type_ids") if name in probe)
-    name = None if cache_dir is None else _fingerprint(auto_model, input_names)
-    path = None if cache_dir is None or name is None else cache_dir / f"{name}.onnx"
+    path = None if cache_dir is None else _cache_path(cache_dir, auto_model, input_names)
     if path is not None and path.is_file():
         try:
             return OnnxTransformer(path, input_names)
@@ -145,9 +144,10 @@ def _export(auto_model: Any, probe: Any, input_names: tuple[str, ...]) -> bytes:
         auto_model.set_attn_implementation(implementation)
 
 
-def _fingerprint(auto_model: Any, input_names: tuple[str, ...]) -> str | None:
-    """A name for the exported graph that changes with the model's files, its architecture and the exporter;
-    None (nothing is cached) when the model was not loaded from a directory.
+def _cache_path(cache_dir: Path, auto_model: Any, input_names: tuple[str, ...]) -> Path | None:
+    """Where in ``cache_dir`` the exported graph is kept, named so that the name changes with the
+    model's files, its architecture and the exporter; None (nothing is cached) when the model
+    was not loaded from a directory.
 
     The files are named by their size and time, not read: reading the weights
     would bring them all into memory, where ONNX Runtime keeps its own copy.
@@ -164,7 +164,7 @@ def _fingerprint(auto_model: Any, input_names: tuple[str, ...]) -> str | None:
     for file in sorted(p for p in location.rglob("*") if p.is_file()):
         stat = file.stat()
         digest.update(f"{file.relative_to(location)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-    return f"{type(auto_model).__name__.lower()}-{digest.hexdigest()[:16]}"
+    return cache_dir / f"{type(auto_model).__name__.lower()}-{digest.hexdigest()[:16]}.onnx"
 
 
 def _cache(path: Path, graph: bytes) -> None:

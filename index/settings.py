@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from index.embedder import DEFAULT_MODEL
+from index.embedder import DEFAULT_MODEL, Runtime
 from index.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_SECONDS
 from index.vector_index import DEFAULT_APPROXIMATE_FROM
 
@@ -22,7 +22,7 @@ class EngineSettings(BaseSettings):
     # The packaged all-MiniLM-L6-v2, or any sentence-transformers name or path.
     embedding_model: str = DEFAULT_MODEL
     # ONNX Runtime answers a question in about half PyTorch's time, with the same vectors.
-    embedding_runtime: Literal["onnx", "torch"] = "onnx"
+    embedding_runtime: Runtime = "onnx"
     # Where the model's ONNX export is kept between starts (made on the first start).
     model_cache_dir: Path = Path("var/models")
     # Exact FAISS search below this many vectors, an approximate index from it on.
