@@ -38,6 +38,9 @@ def lexical() -> LexicalIndex:
         ("It ended. Then Bob left: Yes", [("It", OPENING), ("ended", LOWER), ("Then", OPENING), ("Bob", CAPITAL),
                                           ("left", LOWER), ("Yes", OPENING)]),
         ("‘Stop,’ said Ann", [("Stop", OPENING), ("said", LOWER), ("Ann", CAPITAL)]),
+        # Digits between words are no words, but a stop among them still ends the sentence.
+        ("Born in 1810. (Then Paris", [("Born", OPENING), ("in", LOWER), ("Then", OPENING), ("Paris", CAPITAL)]),
+        ("the dogs' Owner: A", [("the", OPENING), ("dogs'", LOWER), ("Owner", CAPITAL), ("A", OPENING)]),
     ],
 )  # fmt: skip
 def test_word_cases(text: str, cases: list[tuple[str, str]]) -> None:

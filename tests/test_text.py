@@ -53,3 +53,4 @@ def test_dependent_sentences_are_recognised() -> None:
 
 def test_words_fold_quotes_and_possessives() -> None:
     assert words("Meta’s president, ‘Death’ café") == ["meta", "president", "death", "cafe"]
+    assert words("Ça s’écrit «Żelazowa Wola»") == ["ca", "s'ecrit", "zelazowa", "wola"]
