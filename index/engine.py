@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -388,8 +389,20 @@ def valid_text(text: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """``text`` as searched: valid, and in compatibility form (full-width letters become plain)."""
-    return unicodedata.normalize("NFKC", valid_text(text))
+    """``text`` as searched: valid, without HTML markup, and in compatibility form (full-width
+    letters become plain)."""
+    unmarked = html.unescape(_TAG.sub(_tag_gap, valid_text(text)))
+    return unicodedata.normalize("NFKC", unmarked)
+
+
+# Markup pasted into a message ("<b>who</b> is …") is no part of the question: an inline tag
+# sits inside a word as often as between words; any other tag separates.
+_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
+_INLINE_TAGS = frozenset("a abbr b code em i mark s small span strike strong sub sup tg-spoiler u".split())
+
+
+def _tag_gap(tag: re.Match[str]) -> str:
+    return "" if tag.group(1).lower() in _INLINE_TAGS else " "
 
 
 def _refusal(question: str) -> Answer | None:

@@ -41,7 +41,8 @@ from index.word_store import StoredWords
 
 # 2: contextual word vectors of every sentence are stored.
 # 3: units carry the general dependence flags; documents their aliases.
-FORMAT_VERSION = 3
+# 4: no sentence ends at an abbreviation before a number ("No. 1", "Op. 28"), so the units differ.
+FORMAT_VERSION = 4
 MANIFEST = "manifest.json"
 
 

@@ -16,6 +16,9 @@ _ABBREVIATIONS = frozenset(
     "jun jul aug sep sept oct nov dec u.s u.k e.g i.e".split()
 )
 
+# Words that end in a full stop before a number: "Piano Concerto No. 1", "Op. 28", "pp. 12–14".
+_NUMBER_ABBREVIATIONS = frozenset("no nos nr op opp vol vols p pp fig figs art arts ch chap sec pt fl ca".split())
+
 # A sentence ends at . ! or ?, possibly followed by closing quotes or brackets,
 # then white space, then something that can open a sentence.
 _BOUNDARY = re.compile(r"""[.!?]+[’”"')\]]*\s+(?=[‘“"'(\[]?[A-Z0-9])""")
@@ -34,7 +37,7 @@ def split_sentences(paragraph: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        if _ends_with_abbreviation(text[start : match.start() + 1]):
+        if _ends_with_abbreviation(text[start : match.start() + 1], text[match.end()]):
             continue
         sentences.append(text[start : match.end()].rstrip())
         start = match.end()
@@ -44,10 +47,12 @@ def split_sentences(paragraph: str) -> list[str]:
     return sentences
 
 
-def _ends_with_abbreviation(fragment: str) -> bool:
-    last = fragment.rsplit(maxsplit=1)[-1].rstrip(".").lower().lstrip("‘“\"'(")
+def _ends_with_abbreviation(fragment: str, following: str) -> bool:
+    last = fragment.rsplit(maxsplit=1)[-1].rstrip(".").lower().lstrip("‘“\"'([")
     # A single letter before the stop is an initial, as in "J. Smith".
-    return last in _ABBREVIATIONS or len(last) == 1 and last.isalpha()
+    if last in _ABBREVIATIONS or len(last) == 1 and last.isalpha():
+        return True
+    return following.isdigit() and last in _NUMBER_ABBREVIATIONS
 
 
 # The article's words are folded again for every question: kept, not redone.

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from index.build import build_index
-from index.engine import MAX_QUESTION_CHARS, Engine
+from index.engine import MAX_QUESTION_CHARS, Engine, clean_text
 from index.replies import citation_groups
 from tests.conftest import SECOND_ARTICLE, FakeEmbedder
 
@@ -82,6 +82,26 @@ def test_html_in_a_question_is_just_text(tiny_engine: Engine) -> None:
     answer = tiny_engine.answer("<b>Who built</b> the <script>ferry</script>?")
     assert answer.question == "<b>Who built</b> the <script>ferry</script>?"
     assert all("<" not in c.text for c in answer.citations)
+
+
+def test_markup_is_read_as_the_words_it_wraps(tiny_engine: Engine) -> None:
+    marked = tiny_engine.answer("<b>who</b> <i>built</i> the ferry?")
+    plain = tiny_engine.answer("who built the ferry?")
+    assert (marked.short_answer, marked.citations, marked.kind) == (plain.short_answer, plain.citations, plain.kind)
+
+
+@pytest.mark.parametrize(
+    ("message", "cleaned"),
+    [
+        ("<b>who</b> runs insta<b>gram</b>?", "who runs instagram?"),
+        ("<p>who?</p><p>why?</p>", " who?  why? "),
+        ("AT&amp;T &lt;b&gt;", "AT&T <b>"),
+        ("is 3 < 4 > 2", "is 3 < 4 > 2"),
+        ("ｗｈｏ", "who"),
+    ],
+)
+def test_clean_text(message: str, cleaned: str) -> None:
+    assert clean_text(message) == cleaned
 
 
 def test_follow_up_uses_the_previous_exchange(tiny_engine: Engine) -> None:

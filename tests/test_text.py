@@ -19,6 +19,10 @@ CORPUS_FILE = Path(__file__).resolve().parent.parent / "corpus" / "russia-instag
         ("Mr. Smith met Dr. Jones in the U.S. on Monday.", ["Mr. Smith met Dr. Jones in the U.S. on Monday."]),
         ("J. Doe wrote it. It sold 3.5 million copies!", ["J. Doe wrote it.", "It sold 3.5 million copies!"]),
         ("Is it? Yes.", ["Is it?", "Yes."]),
+        ("Concerto No. 1 (Op. 11) and Études (Opp. 10, 25).", ["Concerto No. 1 (Op. 11) and Études (Opp. 10, 25)."]),
+        ("Preludes [(Op. 28)] were done. No. 2 was not.", ["Preludes [(Op. 28)] were done.", "No. 2 was not."]),
+        ("He said no. 12 people came.", ["He said no. 12 people came."]),
+        ("They won in 2011. 4 sold well.", ["They won in 2011.", "4 sold well."]),
         ("  spaced   out   text.  ", ["spaced out text."]),
     ],
 )
