@@ -16,6 +16,8 @@ from __future__ import annotations
 import functools
 import re
 
+from index.text import UPPER
+
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
     "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
@@ -32,6 +34,12 @@ _MEASURE_UNITS = (
     r"ounces?|oz|litres?|liters?|gallons?|knots?|mph|km/h|kph|degrees?|°[CF]?|light[- ]years?|"
     r"storeys?|stories|floors?|" + _UNITS
 )
+_CURRENCIES = (
+    r"dollars?|euros?|pounds?|pence|cents?|francs?|guineas?|marks?|rubles?|roubles?|yen|yuan|pesos?|lire|lira|"
+    r"shillings?|crowns?|florins?|ducats?|rupees?|dinars?|złoty|zlotys?"
+)
+# What a number is counted in, when it is: "5,000 francs", "20 km", "one guinea".
+UNIT_AFTER_NUMBER = re.compile(rf"\s*-?\s*(?:{_MEASURE_UNITS}|{_CURRENCIES})(?![^\W\d_])", re.I)
 _ORDINALS = (
     "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
     "fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first"
@@ -112,7 +120,7 @@ _COUNT = re.compile(rf"\d[\d,.]*\s*(million|billion|thousand)\b|\b\d{{1,3}}(,\d{
 # "most of the major credit card companies" answers "how many companies", roughly.
 PARTITIVE = re.compile(r"\b(most|all|many|several|none|some|few|dozens|hundreds|thousands|millions) of\b", re.I)
 
-_NAME_WORD = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+")
+_NAME_WORD = re.compile(rf"(?<![.!?]\s)(?<!^)\b[{UPPER}][\w’'-]+")
 
 
 def asked_type(question: str) -> str | None:

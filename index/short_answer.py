@@ -23,10 +23,10 @@ from typing import Literal
 from bm25s.stopwords import STOPWORDS_EN
 from rapidfuzz import fuzz
 
-from index.answer_types import PARTITIVE
-from index.text import fold
+from index.answer_types import PARTITIVE, UNIT_AFTER_NUMBER
+from index.text import UPPER, fold
 
-ShortKind = Literal["person", "time", "number", "percent", "duration", "place", "name", "role"]
+ShortKind = Literal["person", "time", "number", "percent", "duration", "age", "frequency", "place", "name", "role"]
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # A time or number this many words or more from every word the sentence shares with the question
@@ -131,10 +131,52 @@ _DURATION = re.compile(
     re.I,
 )
 
+_AGE = re.compile(
+    rf"\b(?:(?:at\s+)?(?:the\s+)?age\s+of\s+{_NUMERAL}|aged\s+{_NUMERAL}|{_NUMERAL}[- ]years?[- ]old)\b", re.I
+)
+_FREQUENCY = re.compile(
+    rf"\b(?:every\s+(?:other\s+|{_NUMERAL}\s+)?{_UNIT}|(?:once|twice|{_NUMERAL}\s+times)\s+(?:a|an|per|each|every)\s+"
+    r"(?:[a-z]+\s+)?[a-z]+|annually|yearly|biennially|daily|weekly|fortnightly|monthly|hourly|quarterly)\b",
+    re.I,
+)
+# "Chopin's father" is a Chopin: a relative shares the family name the question says.
+# Lower case: "Destiny's Child" is a band.
+_RELATIVE = re.compile(
+    r"(?P<family>[\w-]+)['’]s\s+(?:[a-z]+\s+)?(?:father|mother|parents?|sons?|daughters?|child(?:ren)?|brothers?|"
+    r"sisters?|siblings?|wife|husband|spouse|grand(?:father|mother|son|daughter|parents?)s?|uncles?|aunts?|"
+    r"cousins?|nephews?|nieces?|family)\b"
+)
+# "… was the Czech pianist Wojciech Żywny": what a subject holding the question's words is.
+_COPULA = re.compile(r"\b(?:is|was|are|were|became|becomes)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}$")
+_COPULA_NAME = 0.5
+# Words an event is told with in the question and the article alike: "when does the ban
+# start?" is answered where the sentence says "beginning at midnight". General English only.
+_SAME_EVENT = (
+    "start starts started begin begins began beginning commence commenced launch launched",
+    "end ends ended finish finished stop stopped expire expired conclude concluded",
+    "die died dies death dead",
+    "born birth",
+    "ban banned block blocked prohibit prohibited forbid forbidden outlaw outlawed",
+    "buy bought purchase purchased acquire acquired acquisition",
+    "sell sold sale",
+    "marry married marriage wedding wed",
+    "leave left depart departed departure",
+    "arrive arrived arrival reach reached",
+    "win won victory",
+    "build built construct constructed construction",
+    "write wrote written compose composed",
+    "release released publish published",
+)
+_VARIANTS = {word: tuple(group.split()) for group in _SAME_EVENT for word in group.split()}
+# The kinds an event's other words locate: "when did it start", "how many did she win". A name
+# or a place is located by the question's own words ("gave birth to their first child" is no
+# place of birth).
+_EVENT_KINDS = frozenset(("time", "duration", "age", "number"))
+
 # Capitalised words, possibly joined by "of"/"de"/"al" and possessives: "Prosecutor
 # General’s Office", "Bank of America", "Adam Mosseri".
 _CAPITALISED = re.compile(
-    r"\b(?:[A-Z][\w’'.-]*|[A-Z]{2,})(?:\s+(?:(?:of|de|del|da|van|von|al|bin|the)\s+)?(?:[A-Z][\w’'.-]*|\d+))*"
+    rf"\b(?:[{UPPER}][\w’'.-]*)(?:\s+(?:(?:of|de|del|da|van|von|al|bin|the)\s+)?(?:[{UPPER}][\w’'.-]*|\d+))*"
 )
 # Sentence-opening words that are capitalised only for opening it.
 _OPENERS = frozenset(
@@ -156,11 +198,26 @@ _QUESTION_WORDS = frozenset(STOPWORDS_EN) | frozenset(
 )
 _PLACE_PREPOSITION = re.compile(r"\b(?:in|at|from|to|inside|near|outside|across)\s+(?:the\s+)?$", re.I)
 
+# "which security agency": up to two words before the noun, none of them a verb or article.
+_ASKED_NOUN = (
+    r"\b(?:which|what) (?:(?!(?:did|does|do|is|was|are|were|has|have|had|will|would|can|could|the|a|an)\b)"
+    r"[\w-]+ ){0,2}(?P<noun>leader|person|man|woman|official|executive|minister|journalist|reporter|chief|"
+    r"founder|owner|ceo|spokes(?:man|woman|person)|politician|opponent|critic|author|president|"
+    r"company|companies|firm|organi[sz]ation|agency|app|application|newspaper|paper|"
+    r"outlet|platform|service|watchdog|regulator|office|official|president|"
+    r"website|site|network|social network|store|stores|brand|group|party|law|laws|team|body|ministry)\b"
+)
+# Words that end the modifiers in front of a noun, walking back from it.
+_NOT_MODIFIER = re.compile(r"\w+(?:ing|ed)$|\d+", re.I)
+_MODIFIERS = 4
+
 _ASKS: tuple[tuple[ShortKind, re.Pattern[str]], ...] = (
     # "What are they trying to classify Meta as?": the words after "as" in the sentence.
     ("role", re.compile(r"^\W*(?:and\s+)?(?:what|how)\b.*\s(?:as)\W*$", re.I)),
     ("percent", re.compile(r"\bwhat (percentage|percent|share|proportion|fraction)\b|\bwhat ?%|\bhow much of\b", re.I)),
     ("duration", re.compile(r"\bhow long\b|\bfor how many (hours|days|weeks|months|years)\b", re.I)),
+    ("age", re.compile(r"\bhow old\b|\b(at )?what age\b", re.I)),
+    ("frequency", re.compile(r"\bhow (often|frequently)\b", re.I)),
     ("number", re.compile(r"\bhow (many|much|big|large)\b|\bwhat (number|amount|sum)\b|\bthe number of\b", re.I)),
     (
         "time",
@@ -175,14 +232,7 @@ _ASKS: tuple[tuple[ShortKind, re.Pattern[str]], ...] = (
         re.compile(
             r"\bwhat('s| is| was| are| were)? (the )?names? of\b|\bwhat('s| is| was)? (his|her|its|their) names?\b|"
             r"\bwhat('s| is| was)? [\w\s’']{1,40}['’]s names?\b|\bnames?\W*$|"
-            r"\bwhat (is|was|are|were) [\w\s’']{1,40} called\b|\bwhat'?s [\w\s’']{1,40} called\b|"
-            # "which security agency": up to two words before the noun, none of them a verb or article.
-            r"\b(which|what) (?:(?!(?:did|does|do|is|was|are|were|has|have|had|will|would|can|could|the|a|an)\b)"
-            r"[\w-]+ ){0,2}(leader|person|man|woman|official|executive|minister|journalist|reporter|chief|"
-            r"founder|owner|ceo|spokes(man|woman|person)|politician|opponent|critic|author|president|"
-            r"company|companies|firm|organi[sz]ation|agency|app|application|newspaper|paper|"
-            r"outlet|platform|service|watchdog|regulator|office|official|president|"
-            r"website|site|network|social network|store|stores|brand|group|party|law|laws|team|body|ministry)\b",
+            r"\bwhat (is|was|are|were) [\w\s’']{1,40} called\b|\bwhat'?s [\w\s’']{1,40} called\b|" + _ASKED_NOUN,
             re.I,
         ),
     ),
@@ -229,11 +279,17 @@ def short_answer(question: str, sentence: str, stem: Callable[[str], str], about
             return _description(subject, sentence)
     if kind is None:
         return None
+    if kind == "name":
+        which = _which_of_noun(question, sentence, stem)
+        if which is not None:
+            return which
     # A follow-up's words and those of the exchange it leans on are all "already said".
     asked = _words_of(f"{question} {about}")
     # The answer stands by the question's own words; a bare follow-up ("when was that?") has
     # none, and then the words of the exchange it leans on locate it.
     own = {stem(w) for w in _words_of(question) if w not in _QUESTION_WORDS}
+    if kind in _EVENT_KINDS:
+        own |= {stem(v) for w in _words_of(question) for v in _VARIANTS.get(w, ())}
     # Own words the sentence lacks ("whats it called?") do not locate anything either.
     anchors = _anchor_positions(sentence, own, stem) or _anchor_positions(
         sentence, {stem(w) for w in asked if w not in _QUESTION_WORDS}, stem
@@ -250,7 +306,12 @@ def short_answer(question: str, sentence: str, stem: Callable[[str], str], about
         # A place is judged by the asker's own words: "the Apple and Google app stores" answers
         # "where was it taken down from?" after a question on the app.
         said = _words_of(question) if kind == "place" else asked
-        spans = [s for s in spans if not _shares_word(_without_asked_words(sentence[s.start : s.end], said), said)]
+        spans = [
+            s
+            for s in spans
+            if not _shares_word(_without_asked_words(sentence[s.start : s.end], said), said)
+            or _relative_of_asked(question, sentence[s.start : s.end], said)
+        ]
     if not spans:
         return None
     if kind == "role":
@@ -296,8 +357,17 @@ def _candidates(kind: ShortKind, sentence: str, anchors: Sequence[tuple[int, flo
         return _matches(_TIME, sentence)
     if kind == "duration":
         return _matches(_DURATION, sentence)
+    if kind == "age":
+        return _matches(_AGE, sentence)
+    if kind == "frequency":
+        return _matches(_FREQUENCY, sentence)
     if kind in ("number", "percent"):
-        numbers = [s for s in _matches(_NUMBER, sentence) if not _is_time(sentence, s)]
+        # "one of his nocturnes" counts nothing.
+        numbers = [
+            s
+            for s in _matches(_NUMBER, sentence)
+            if not _is_time(sentence, s) and not re.match(r"one\s+of\b", sentence[s.start :], re.I)
+        ]
         # "most of the …" counts roughly; the span is widened to the counted noun later.
         numbers += [Span(m.start(), m.end(1)) for m in PARTITIVE.finditer(sentence)]
         percents = [s for s in numbers if re.search(r"%|per ?cent", sentence[s.start : s.end], re.I)]
@@ -354,7 +424,8 @@ def _with_counted_noun(sentence: str, span: Span, asked_stems: set[str], stem: C
     following = re.match(r"\s+([a-z][\w-]*)", sentence[span.end :])
     if following and stem(fold(following.group(1))) in asked_stems:
         return Span(span.start, span.end + following.end())
-    return span
+    unit = UNIT_AFTER_NUMBER.match(sentence, span.end)
+    return Span(span.start, unit.end()) if unit else span
 
 
 def _modifies_a_noun(sentence: str, span: Span) -> bool:
@@ -428,16 +499,20 @@ def _opens_sentence(sentence: str, position: int) -> bool:
 def _description(found: re.Match[str], sentence: str) -> str | None:
     """For "who is X?", X being ``found`` in ``sentence``: the appositive that says who X is
     ("Nick Clegg, Meta’s president of public affairs," or "The head of Instagram, Adam Mosseri,")."""
-    after = re.match(r",\s+([^,;:“”()]{3,80}?),", sentence[found.end() :])
-    if after and len(after.group(1).split()) <= 8:
-        return after.group(1)
+    # The apposition ends at a comma, or with the sentence when it opens with an article: "… from
+    # the FSB, the successor to the KGB."
+    after = re.match(
+        r",\s+([^,;:“”()]{3,80}?),|,\s+((?:the|a|an)\s+[^,;:“”()]{3,80}?)[.!?]?[’”\"')]*$", sentence[found.end() :]
+    )
+    if after and len((after.group(1) or after.group(2)).split()) <= 8:
+        return after.group(1) or after.group(2)
     before = re.search(r"(?:^|,\s+|\b(?:by|from|with)\s+)([^,;:“”()]{3,80}?),\s+$", sentence[: found.start()])
     # "However, X …" is no description: one word before a comma is an opener, not a title.
     if before and 2 <= len(before.group(1).split()) <= 8:
         return before.group(1)
     if not found.group()[:1].isupper():
         # "Who were the agents?": the name in front says whose ("the supposed FSB agents").
-        named = re.search(r"\b((?:[A-Z][\w’'-]*\s+)+)$", sentence[: found.start()])
+        named = re.search(rf"\b((?:[{UPPER}][\w’'-]*\s+)+)$", sentence[: found.start()])
         if named and not _opens_sentence(sentence, named.start(1)) and not _ADJECTIVAL.search(named.group(1).strip()):
             return sentence[named.start(1) : found.end()]
         return None
@@ -465,6 +540,56 @@ def _find_subject(question: str, sentence: str) -> re.Match[str] | None:
         if fuzz.ratio(fold(subject), fold(name.group())) >= 80:
             return name
     return None
+
+
+def _which_of_noun(question: str, sentence: str, stem: Callable[[str], str]) -> str | None:
+    """For "what laws …?", the sentence's words in front of that noun, with it: "citing Russian
+    propaganda and extremism laws" gives "Russian propaganda and extremism laws". None when the
+    noun is not there, has no such words, or a name follows it ("the company Meta")."""
+    asked = re.search(_ASKED_NOUN, question, re.I)
+    if asked is None:
+        return None
+    noun = stem(fold(asked.group("noun")))
+    said = _words_of(question)
+    # The phrase must stand by the question's other words ("citing … laws" for "cite"), or any
+    # "third party companies" in the sentence would answer "which company".
+    anchors = _anchor_positions(sentence, {stem(w) for w in said if w not in _QUESTION_WORDS} - {noun}, stem)
+    for match in _WORD.finditer(sentence):
+        if stem(fold(match.group())) != noun or re.match(rf"\s+[{UPPER}]", sentence[match.end() :]):
+            continue
+        before = re.search(r"((?:[\w’'-]+ ){1,8})$", sentence[: match.start()])
+        words = before.group(1).split() if before else []
+        kept: list[str] = []
+        for word in reversed(words):
+            joins = fold(word) in ("and", "or")
+            if not joins and (len(kept) >= _MODIFIERS or fold(word) in _OPENERS or _NOT_MODIFIER.fullmatch(word)):
+                break
+            kept.insert(0, word)
+        while kept and fold(kept[0]) in ("and", "or"):
+            kept.pop(0)
+        phrase = Span(match.start() - len(" ".join(kept)) - 1, match.end())
+        # A named kind ("Russian propaganda and extremism laws"), not a category ("department stores").
+        if (
+            any(w[:1].isupper() for w in kept)
+            and not _restates_question(" ".join(kept), said)
+            and anchors
+            and _distance(sentence, phrase, anchors) <= MAX_PHRASE_GAP
+        ):
+            return sentence[phrase.start : phrase.end]
+    return None
+
+
+def _relative_of_asked(question: str, candidate: str, asked: Sequence[str]) -> bool:
+    """Whether ``candidate`` is a full name that shares only its family name with the question,
+    which asks for a relative: "Nicolas Chopin" for "who was Chopin's father?"."""
+    words = _words_of(candidate)
+    relative = _RELATIVE.search(question)
+    return (
+        relative is not None
+        and len(words) >= 2
+        and _same_word(words[-1], fold(relative.group("family")))
+        and not any(_same_word(w, a) for w in words[:-1] for a in asked)
+    )
 
 
 def _words_of(text: str) -> list[str]:
@@ -507,9 +632,11 @@ def _closeness(sentence: str, span: Span, anchors: Sequence[tuple[int, float]]) 
     near = sum(weight * math.exp(-_distance(sentence, span, [(a, weight)]) / 3) for a, weight in anchors)
     agent = re.search(r"\bby\s+(?:\S+\s+){0,3}$", sentence[max(0, span.start - 40) : span.start])
     follows_anchor = any(0 < span.start - a <= 60 for a, _ in anchors)
+    copula = _COPULA.search(sentence, max(0, span.start - 60), span.start)
     return (
         near
         + (_AGENT if agent and follows_anchor else 0.0)
+        + (_COPULA_NAME if copula and all(a < copula.start() for a, _ in anchors) else 0.0)
         + (_APPOSITION if _described(sentence, span, anchors) else 0.0)
     )
 

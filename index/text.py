@@ -19,9 +19,13 @@ _ABBREVIATIONS = frozenset(
 # Words that end in a full stop before a number: "Piano Concerto No. 1", "Op. 28", "pp. 12–14".
 _NUMBER_ABBREVIATIONS = frozenset("no nos nr op opp vol vols p pp fig figs art arts ch chap sec pt fl ca".split())
 
+# Capital letters, for a character class: ASCII and the accented Latin, Greek and Cyrillic ones
+# ("Żywny", "Émile", "Øresund"), which [A-Z] misses.
+UPPER = "A-Z" + "".join(ch for ch in map(chr, range(0xC0, 0x530)) if ch.isupper())
+
 # A sentence ends at . ! or ?, possibly followed by closing quotes or brackets,
 # then white space, then something that can open a sentence.
-_BOUNDARY = re.compile(r"""[.!?]+[’”"')\]]*\s+(?=[‘“"'(\[]?[A-Z0-9])""")
+_BOUNDARY = re.compile(rf"""[.!?]+[’”"')\]]*\s+(?=[‘“"'(\[]?[{UPPER}0-9])""")
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 

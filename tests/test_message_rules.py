@@ -94,8 +94,14 @@ def _stem(word: str) -> str:
     [
         ("Who is the head of Acme?", "The head of Acme, Jane Doe, said profits rose.", "Jane Doe"),
         ("Who is Jane Doe?", "Jane Doe, the head of Acme, said profits rose.", "the head of Acme"),
+        ("what is the FSB", "She had threats from the FSB, the successor to the KGB.", "the successor to the KGB"),
         ("How many staff work there?", "This surprised the 300 staff who work there.", "300 staff"),
-        ("What laws did they cite?", "They cited Russian propaganda and extremism laws.", None),
+        (
+            "What laws did they cite?",
+            "They cited Russian propaganda and extremism laws.",
+            "Russian propaganda and extremism laws",
+        ),
+        ("Which company owns it?", "It is owned by the tech company Meta Platforms.", "Meta Platforms"),
         ("Who showed up at her home?", "Russian agents allegedly showed up at her home.", "Russian agents"),
         ("What share follow accounts abroad?", "Some 80 percent follow accounts abroad, 5 do not.", "Some 80 percent"),
         ("When will the office close?", "Acme said the office will close at midnight on Sunday.", "midnight on Sunday"),
@@ -143,6 +149,28 @@ def _stem(word: str) -> str:
             "Who did Clegg say it to?",
             "‘We are clear,’ Nick Clegg, Meta’s head of affairs, said in a statement to the Washington Post.",
             "Washington Post",
+        ),
+        # A relative shares the family name: the name is the answer, not the question's subject.
+        ("who was Doe's father", "Jane's father, Victor Doe, was a Frenchman from Lorraine.", "Victor Doe"),
+        ("Who was Doe's partner?", "Jane Doe met Max Doe in Paris.", None),
+        # A subject holding the question's words, then "was the … NAME".
+        (
+            "Who was her first teacher?",
+            "Her first instructor, from 1816, was the Czech pianist Wojciech Żywny.",
+            "Wojciech Żywny",
+        ),
+        # A count keeps its currency or unit; "one of" counts nothing.
+        ("How much did he charge?", "He charged one guinea for a lesson.", "one guinea"),
+        ("How much did it earn?", "The concert earned 5,000 francs.", "5,000 francs"),
+        ("How many nocturnes did he write?", "Liszt performed one of his nocturnes.", None),
+        ("How old was she when she left?", "She left Poland at the age of 20, in 1830.", "at the age of 20"),
+        ("how often is the race held", "The race is held every five years in Warsaw.", "every five years"),
+        ("How often do they meet?", "The board meets twice a year.", "twice a year"),
+        # An event told in other words: "start" is where the sentence says "beginning".
+        (
+            "When does the ban start?",
+            "It shuts down beginning at midnight on Sunday, after talks last week.",
+            "midnight on Sunday",
         ),
         # Unsure: no candidate near the question's words, or a why-question.
         ("Who sent the letter?", "A letter arrived, and later Instagram was blocked across the whole country.", None),

@@ -23,6 +23,10 @@ CORPUS_FILE = Path(__file__).resolve().parent.parent / "corpus" / "russia-instag
         ("Preludes [(Op. 28)] were done. No. 2 was not.", ["Preludes [(Op. 28)] were done.", "No. 2 was not."]),
         ("He said no. 12 people came.", ["He said no. 12 people came."]),
         ("They won in 2011. 4 sold well.", ["They won in 2011.", "4 sold well."]),
+        (
+            "He left in 1830. Émile stayed. Żelazowa Wola is near.",
+            ["He left in 1830.", "Émile stayed.", "Żelazowa Wola is near."],
+        ),
         ("  spaced   out   text.  ", ["spaced out text."]),
     ],
 )
