@@ -187,6 +187,8 @@ _OPENERS = frozenset(
     "subsequently today currently soon once here similarly likewise consequently hence otherwise rather "
     "regardless unlike upon under over with without between among by for from to of".split()
 )
+# Words that open a sentence and are no name: "Most biographers …".
+_QUANTIFIERS = frozenset("most many some several few all both each every such another other no".split())
 # Verbs that follow a name and are no plural noun: "Rawski writes" is Rawski.
 _REPORTING = frozenset(
     "says writes argues states notes claims believes suggests adds explains asserts contends maintains "
@@ -479,7 +481,7 @@ def _names(sentence: str) -> list[Span]:
     for match in _CAPITALISED.finditer(sentence):
         start, text = match.start(), match.group()
         first = text.split()[0]
-        if _opens_sentence(sentence, start) and fold(first).strip("’'") in _OPENERS:
+        if _opens_sentence(sentence, start) and fold(first).strip("’'") in _OPENERS | _QUANTIFIERS:
             rest = text[len(first) :].lstrip()
             if not rest:
                 continue

@@ -94,6 +94,7 @@ def _stem(word: str) -> str:
     [
         ("Who is the head of Acme?", "The head of Acme, Jane Doe, said profits rose.", "Jane Doe"),
         ("Who is Jane Doe?", "Jane Doe, the head of Acme, said profits rose.", "the head of Acme"),
+        ("Who wrote about the rift?", "Several biographers wrote about the rift.", None),
         ("what is the FSB", "She had threats from the FSB, the successor to the KGB.", "the successor to the KGB"),
         ("How many staff work there?", "This surprised the 300 staff who work there.", "300 staff"),
         (
