@@ -23,9 +23,9 @@ _NUMBER_ABBREVIATIONS = frozenset("no nos nr op opp vol vols p pp fig figs art a
 # ("Żywny", "Émile", "Øresund"), which [A-Z] misses.
 UPPER = "A-Z" + "".join(ch for ch in map(chr, range(0xC0, 0x530)) if ch.isupper())
 
-# A sentence ends at . ! or ?, possibly followed by closing quotes or brackets,
-# then white space, then something that can open a sentence.
-_BOUNDARY = re.compile(rf"""[.!?]+[’”"')\]]*\s+(?=[‘“"'(\[]?[{UPPER}0-9])""")
+# A sentence ends at . ! or ?, possibly followed by closing quotes or brackets and footnote
+# marks ("[12]", "[n 3]", "[note 1]"), then white space, then something that can open a sentence.
+_BOUNDARY = re.compile(rf"""[.!?]+[’”"')\]]*(?:\[\w{{1,5}}(?: \w{{1,4}})?\])*\s+(?=[‘“"'(\[]?[{UPPER}0-9])""")
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 

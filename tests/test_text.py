@@ -27,6 +27,10 @@ CORPUS_FILE = Path(__file__).resolve().parent.parent / "corpus" / "russia-instag
             "He left in 1830. Émile stayed. Żelazowa Wola is near.",
             ["He left in 1830.", "Émile stayed.", "Żelazowa Wola is near."],
         ),
+        (
+            "It grossed $24 million.[note 1] She left.[12] Then[n 3] came.",
+            ["It grossed $24 million.[note 1]", "She left.[12]", "Then[n 3] came."],
+        ),
         ("  spaced   out   text.  ", ["spaced out text."]),
     ],
 )
