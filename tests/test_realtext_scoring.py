@@ -27,6 +27,7 @@ from realtext_corpus import (
     summarise,
     write_corpus,
 )
+from short_answers import matches
 
 from index.corpus import read_document
 from index.passages import units_of
@@ -239,3 +240,17 @@ def test_an_empty_summary_has_no_rates() -> None:
 def test_slugify() -> None:
     assert slugify("The_Legend_of_Zelda:_Twilight_Princess") == "the-legend-of-zelda-twilight-princess"
     assert slugify("???") == "article"
+
+
+@pytest.mark.parametrize(
+    ("short", "golds", "right"),
+    [
+        ("Adam Mosseri", ["Mosseri"], True),
+        ("Mongols", ["the Mongols in Tibet"], False),
+        ("the Mongols", ["the Mongols in Tibet"], True),
+        ("1849", ["17 October 1849", "1849"], True),
+        ("Warsaw", ["Paris"], False),
+    ],
+)
+def test_a_short_answer_is_right_when_it_and_squads_mostly_overlap(short: str, golds: list[str], right: bool) -> None:
+    assert matches(short, golds) is right
