@@ -20,7 +20,7 @@ from index.lexical import LexicalIndex
 from index.overview import key_sentences
 from index.passages import Unit, unreadable_alone
 from index.questions import needs_context, split_question
-from index.replies import NOT_IN_ARTICLE, about_reply, render_plain, smalltalk_reply
+from index.replies import NOT_IN_ARTICLE, about_reply, example_question, render_plain, smalltalk_reply
 from index.retrieval import Evidence, Query, Retriever, Weights
 from index.short_answer import asked_short_kind, short_answer
 from index.spelling import QueryCorrector, alias_map, english_frequency, initialisms
@@ -178,7 +178,7 @@ class Engine:
             return _Plan(question, reply=self._overview(question, previous))
         language = detect_language(reading.text, self._retriever.lexical.is_name_word)
         if language is not None:
-            reply = not_english_reply(language, self._example())
+            reply = not_english_reply(language, example_question(self.documents))
             return _Plan(question, reply=self._framed(question, "language", reply, language=language))
         parts = split_question(reading.text)
         asked = [self._corrector.correct(" ".join(clean_text(part).split())) for part in parts]
@@ -348,13 +348,9 @@ class Engine:
         """A reply in the engine's own words (small talk, metadata, another language)."""
         return Answer(question=question, abstained=False, answer=text, kind=kind, language=language)
 
-    def _example(self) -> str:
-        examples = self.example_questions
-        return examples[0] if examples else "What happened?"
-
     def _not_in_article(self, question: str, reason: str, query: str) -> Answer:
-        examples = self.example_questions[:2]
-        suggestion = " You could ask: " + " / ".join(f"“{e}”" for e in examples) if examples else ""
+        examples = self.example_questions[:2] or (example_question(self.documents),)
+        suggestion = " You could ask: " + " / ".join(f"“{e}”" for e in examples)
         return Answer(
             question=question,
             abstained=True,

@@ -19,7 +19,7 @@ NOT_IN_ARTICLE = "The article doesn't say."
 def smalltalk_reply(kind: SmalltalkKind, documents: Sequence[DocumentInfo]) -> str:
     """A short friendly line for small talk, with an example question where it helps."""
     subject = corpus_subject(documents)
-    example = _example(documents)
+    example = example_question(documents)
     replies = {
         "greeting": f"Hi! I answer questions about {subject}, quoting the article itself. Try: “{example}”",
         "thanks": "You're welcome! Ask me anything else about the article.",
@@ -45,11 +45,11 @@ def corpus_subject(documents: Sequence[DocumentInfo]) -> str:
     return f"{len(documents)} articles"
 
 
-def _example(documents: Sequence[DocumentInfo]) -> str:
+def example_question(documents: Sequence[DocumentInfo]) -> str:
+    """A question to suggest: the articles' first example question, else a request for the
+    overview, which every article answers (a question made from a title may find nothing)."""
     examples = [q for d in documents for q in d.examples]
-    if examples:
-        return examples[0]
-    return "What happened?" if not documents else f"What does “{documents[0].title}” report?"
+    return examples[0] if examples else "What is this article about?"
 
 
 def about_reply(document: DocumentInfo, field: MetadataField) -> str:

@@ -84,6 +84,18 @@ def test_html_in_a_question_is_just_text(tiny_engine: Engine) -> None:
     assert all("<" not in c.text for c in answer.citations)
 
 
+def test_an_article_without_examples_suggests_its_overview(tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "library.txt").write_text(SECOND_ARTICLE, encoding="utf-8")
+    build_index(corpus, tmp_path / "index", fake_embedder)
+    engine = Engine.open(corpus, tmp_path / "index", fake_embedder.name, embedder=fake_embedder)
+    suggestion = "What is this article about?"
+    assert suggestion in engine.answer("Who is the president of Brazil?").answer
+    assert suggestion in engine.answer("hi").answer
+    assert engine.answer(suggestion).kind == "overview"
+
+
 def test_markup_is_read_as_the_words_it_wraps(tiny_engine: Engine) -> None:
     marked = tiny_engine.answer("<b>who</b> <i>built</i> the ferry?")
     plain = tiny_engine.answer("who built the ferry?")
