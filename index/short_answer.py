@@ -131,9 +131,8 @@ _DURATION = re.compile(
     re.I,
 )
 
-_AGE = re.compile(
-    rf"\b(?:(?:at\s+)?(?:the\s+)?age\s+of\s+{_NUMERAL}|aged\s+{_NUMERAL}|{_NUMERAL}[- ]years?[- ]old)\b", re.I
-)
+# The age alone: "20" for "at the age of 20", "aged 20", "20 years old", "a 20-year-old".
+_AGE = re.compile(rf"\b(?:age\s+of\s+|aged\s+)({_NUMERAL})\b|\b({_NUMERAL})[- ]years?[- ]old\b", re.I)
 _FREQUENCY = re.compile(
     rf"\b(?:every\s+(?:other\s+|{_NUMERAL}\s+)?{_UNIT}|(?:once|twice|{_NUMERAL}\s+times)\s+(?:a|an|per|each|every)\s+"
     r"(?:[a-z]+\s+)?[a-z]+|annually|yearly|biennially|daily|weekly|fortnightly|monthly|hourly|quarterly)\b",
@@ -334,6 +333,11 @@ def short_answer(question: str, sentence: str, stem: Callable[[str], str], about
         if closeness(best) < MIN_CLOSENESS:
             return None
     else:
+        # "Chopin was born in the Duchy of Warsaw, and grew up in Warsaw, which after 1815 became
+        # part of Congress Poland": 1815 is when Warsaw changed hands, not when he was born.
+        spans = [s for s in spans if _clause_holds_anchor(sentence, s, anchors)]
+        if not spans:
+            return None
         best = min(spans, key=lambda s: (_distance(sentence, s, anchors), s.start))
         limit = MAX_LONE_DISTANCE if len(spans) == 1 else MAX_TYPED_DISTANCE
         if _distance(sentence, best, anchors) >= limit:
@@ -360,7 +364,7 @@ def _candidates(kind: ShortKind, sentence: str, anchors: Sequence[tuple[int, flo
     if kind == "duration":
         return _matches(_DURATION, sentence)
     if kind == "age":
-        return _matches(_AGE, sentence)
+        return [Span(*m.span(1) if m.group(1) else m.span(2)) for m in _AGE.finditer(sentence)]
     if kind == "frequency":
         return _matches(_FREQUENCY, sentence)
     if kind in ("number", "percent"):
@@ -579,6 +583,24 @@ def _which_of_noun(question: str, sentence: str, stem: Callable[[str], str]) -> 
         ):
             return sentence[phrase.start : phrase.end]
     return None
+
+
+# A relative clause says something of the word before it, not of the sentence's subject.
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whom|whose)\s+", re.I)
+
+
+def _clause_holds_anchor(sentence: str, span: Span, anchors: Sequence[tuple[int, float]]) -> bool:
+    """Whether ``span`` stands outside any relative clause, or in one that also holds one of the
+    question's words."""
+    opening = None
+    for found in _RELATIVE_CLAUSE.finditer(sentence, 0, span.start):
+        opening = found
+    if opening is None or "," in sentence[opening.end() : span.start]:
+        return True
+    # The clause runs to the next comma or the sentence's end.
+    end = sentence.find(",", span.end)
+    end = len(sentence) if end < 0 else end
+    return any(opening.end() <= position < end for position, _ in anchors)
 
 
 def _relative_of_asked(question: str, candidate: str, asked: Sequence[str]) -> bool:

@@ -164,9 +164,14 @@ def _stem(word: str) -> str:
         ("How much did he charge?", "He charged one guinea for a lesson.", "one guinea"),
         ("How much did it earn?", "The concert earned 5,000 francs.", "5,000 francs"),
         ("How many nocturnes did he write?", "Liszt performed one of his nocturnes.", None),
-        ("How old was she when she left?", "She left Poland at the age of 20, in 1830.", "at the age of 20"),
+        ("How old was she when she left?", "She left Poland at the age of 20, in 1830.", "20"),
+        ("At what age did he die?", "He died a 39-year-old man.", "39"),
         ("how often is the race held", "The race is held every five years in Warsaw.", "every five years"),
         ("How often do they meet?", "The board meets twice a year.", "twice a year"),
+        # A time in a relative clause on something else is not the time asked for.
+        ("When was he born?", "He was born in the Duchy, which after 1815 became part of Poland.", None),
+        ("When was he born?", "He was born in Warsaw, which he left in 1830, in March 1810.", "March 1810"),
+        ("When did the bridge open?", "The bridge, which opened in 1932, is long.", "1932"),
         # An event told in other words: "start" is where the sentence says "beginning".
         (
             "When does the ban start?",
