@@ -41,7 +41,8 @@ from index.word_store import StoredWords
 
 # 2: contextual word vectors of every sentence are stored.
 # 3: units carry the general dependence flags; documents their aliases.
-FORMAT_VERSION = 3
+# 4: units say how many sentences before them retrieval reads them with.
+FORMAT_VERSION = 4
 MANIFEST = "manifest.json"
 
 
