@@ -20,6 +20,9 @@ from index.types import DocumentInfo
 
 # How many sentences on each side of a sentence its passage takes in.
 PASSAGE_RADIUS = 1
+# How many sentences before it a sentence is read with, at most: "She ..." after
+# "She ..." after the sentence that names her.
+MAX_ANTECEDENTS = 2
 
 # A sentence that opens with a pronoun or demonstrative ("This caused ...",
 # "They also announced ..."), or with a connective that carries on from the
@@ -66,6 +69,11 @@ _FUNCTION_WORDS = (
         "and or but nor so yet if because while when where whether than which who whom".split()
     )
 )
+# A third-person pronoun anywhere ("Born in Houston, she performed…", "…helped her
+# fight it."), or an opening "The <noun>" ("The group released…"): the sentence
+# speaks of someone or something named before it.
+_REFERENCE = re.compile(r"\b(he|she|it|they|him|her|hers|his|its|them|their|theirs)\b", re.IGNORECASE)
+_DESCRIPTION_OPENING = re.compile(_OPENING_QUOTE + r"The\s+[a-z]")
 _TOKEN = re.compile(r"[^\W\d_][\w’'-]*|[^\w\s]")
 _STEMMER = Stemmer.Stemmer("english")
 
@@ -80,6 +88,9 @@ class Unit:
     text: str
     passage: str
     depends_on_previous: bool
+    # How many sentences before this one retrieval reads it with (0 to ``MAX_ANTECEDENTS``):
+    # one it depends on, or, in its paragraph, one that names what it refers to.
+    antecedents: int = 0
 
 
 def units_of(document: DocumentInfo) -> list[Unit]:
@@ -90,9 +101,11 @@ def units_of(document: DocumentInfo) -> list[Unit]:
         for sentence_no, sentence in enumerate(split_sentences(paragraph), start=1)
     ]
     texts = [sentence for _, _, sentence in located]
-    units = []
+    units: list[Unit] = []
     for position, (paragraph_no, sentence_no, sentence) in enumerate(located):
         window = texts[max(0, position - PASSAGE_RADIUS) : position + PASSAGE_RADIUS + 1]
+        depends = position > 0 and depends_on_previous(sentence, texts[position - 1])
+        leans = depends or (position > 0 and sentence_no > 1 and refers_back(sentence))
         units.append(
             Unit(
                 document=document.id,
@@ -100,10 +113,20 @@ def units_of(document: DocumentInfo) -> list[Unit]:
                 sentence=sentence_no,
                 text=sentence,
                 passage=" ".join(window),
-                depends_on_previous=position > 0 and depends_on_previous(sentence, texts[position - 1]),
+                depends_on_previous=depends,
+                antecedents=min(MAX_ANTECEDENTS, 1 + units[-1].antecedents) if leans else 0,
             )
         )
     return units
+
+
+def refers_back(sentence: str) -> bool:
+    """Whether ``sentence`` speaks of someone or something named before it: it has a
+    third-person pronoun anywhere, or opens with "The <noun>". Weaker than
+    ``depends_on_previous`` ("Born in Houston, she performed…" reads on its own), but
+    what the sentence is about is in the sentences before it, so retrieval reads it
+    with them (within its paragraph)."""
+    return bool(_REFERENCE.search(sentence) or _DESCRIPTION_OPENING.match(sentence))
 
 
 def depends_on_previous(sentence: str, previous: str = "") -> bool:

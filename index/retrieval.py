@@ -47,8 +47,9 @@ class Weights:
     # Rows the vector search returns, and sentences the second stage rescores.
     candidates: int = 64
     rerank: int = 12
-    # Words of the sentence a dependent sentence leans on count, a little less
-    # than its own: "The company later confirmed the leak" is about Facebook.
+    # Words of the sentences a dependent sentence leans on count, a little less
+    # than its own (by this power of how far back they are): "The company later
+    # confirmed the leak" is about Facebook.
     antecedent: float = 0.9
 
 
@@ -122,8 +123,8 @@ class Retriever:
         _, rows = search(self._faiss, vectors, weights.candidates)
         shortlists = [self._first_stage(q, v, r, weights) for q, v, r in zip(queries, vectors, rows, strict=True)]
         needed = {int(i) for ids, _ in shortlists for i in ids}
-        # A sentence that leans on the one before it is read together with it.
-        needed |= {i - 1 for i in needed if self._units[i].depends_on_previous}
+        # A sentence that leans on the ones before it is read together with them.
+        needed |= {i - k for i in needed for k in range(1, self._units[i].antecedents + 1)}
         sentence_words = {i: self._words.get(i) for i in needed}
         return [
             self._second_stage(shortlist, qw, sentence_words, weights)
@@ -159,16 +160,20 @@ class Retriever:
         return ids[keep], features
 
     def _reading(self, unit: int, sentence_words: dict[int, WordVectors], antecedent: float) -> WordVectors:
-        """The words a reader takes in for sentence ``unit``: with its antecedent's if it needs one.
+        """The words a reader takes in for sentence ``unit``: with its antecedents' if it has any.
 
-        The antecedent's vectors are scaled by ``antecedent`` so their matches
-        count for less than the sentence's own.
+        The vectors of the sentence ``k`` before are scaled by ``antecedent ** k``
+        so their matches count for less than the sentence's own.
         """
-        own = sentence_words[unit]
-        if not self._units[unit].depends_on_previous:
-            return own
-        before = sentence_words[unit - 1]
-        return WordVectors(before.words + own.words, np.concatenate([antecedent * before.vectors, own.vectors]))
+        read = [sentence_words[unit]]
+        for k in range(1, self._units[unit].antecedents + 1):
+            before = sentence_words[unit - k]
+            read.insert(0, WordVectors(before.words, antecedent**k * before.vectors))
+        if len(read) == 1:
+            return read[0]
+        return WordVectors(
+            tuple(w for r in read for w in r.words), np.concatenate([r.vectors for r in read]).astype(np.float32)
+        )
 
     def _second_stage(
         self,

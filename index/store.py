@@ -41,7 +41,9 @@ from index.word_store import StoredWords
 
 # 2: contextual word vectors of every sentence are stored.
 # 3: units carry the general dependence flags; documents their aliases.
-# 4: no sentence ends at an abbreviation before a number ("No. 1", "Op. 28"), so the units differ.
+# 4: sentences split as a reader would (not at "No. 1", "Op. 28", nor joined across a
+#    footnote mark), and units say how many sentences before them retrieval reads them with.
+FORMAT_VERSION = 4
 FORMAT_VERSION = 4
 MANIFEST = "manifest.json"
 

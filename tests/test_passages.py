@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.passages import depends_on_previous, noun_stems, units_of, unreadable_alone
+from index.passages import depends_on_previous, noun_stems, refers_back, units_of, unreadable_alone
 from index.types import DocumentInfo
 
 PHOTOS = "An email told people to move their photos before the service was shut down."
@@ -106,6 +106,45 @@ def test_the_first_sentence_of_an_article_leans_on_nothing() -> None:
         "d", "t", "", "en", "", "", paragraphs=("But a ferry began. The ferry was slow.", "Ferries grew.")
     )
     assert [u.depends_on_previous for u in units_of(document)] == [False, True, False]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "refers"),
+    [
+        # A third-person pronoun anywhere, not only opening the sentence.
+        ("Born and raised in Houston, she performed in talent shows.", True),
+        ("The singer would later say her mother helped her fight it.", True),
+        ("Its battery could not be replaced.", True),
+        ("The band supported them on tour.", True),
+        ("Apple sold it at a loss.", True),
+        # A definite description opening the sentence.
+        ("The group released a second album in 1999.", True),
+        ("“The device was slow,” wrote a reviewer.", True),
+        # Names, first and second person, and words that hold a pronoun's letters.
+        ("The Ming court sent envoys in 1372.", False),
+        ("Mathew Knowles is African-American.", False),
+        ("We need to protect our users, Mosseri wrote.", False),
+        ("Their hiatus saw the release of a debut album.", True),
+        ("Hershey and Hitachi made the parts.", False),
+        ("Theirsville is a town; the hit reached number one.", False),
+    ],
+)
+def test_refers_back(sentence: str, refers: bool) -> None:
+    assert refers_back(sentence) is refers
+
+
+def test_a_sentence_is_read_with_what_it_refers_back_to_within_its_paragraph() -> None:
+    paragraphs = (
+        # A reference in a paragraph's first sentence: only a dependence crosses paragraphs.
+        "Apple made the iPod. In 2001 it went on sale. Then it got smaller. And it got a screen. Sales grew.",
+        "Critics said it cost too much. But it sold.",
+    )
+    document = DocumentInfo("d", "t", "", "en", "", "", paragraphs=paragraphs)
+    units = units_of(document)
+    # "In 2001 it…" refers back; "Then it…" and "And it…" chain, up to two sentences back.
+    assert [u.antecedents for u in units] == [0, 1, 2, 2, 0, 0, 1]
+    # Referring back is a reason to read a sentence with the one before, not to quote them together.
+    assert [u.depends_on_previous for u in units] == [False, False, True, True, False, False, True]
 
 
 @pytest.mark.parametrize(
