@@ -44,7 +44,6 @@ from index.word_store import StoredWords
 # 4: sentences split as a reader would (not at "No. 1", "Op. 28", nor joined across a
 #    footnote mark), and units say how many sentences before them retrieval reads them with.
 FORMAT_VERSION = 4
-FORMAT_VERSION = 4
 MANIFEST = "manifest.json"
 
 
