@@ -35,9 +35,10 @@ _MEASURE_UNITS = (
     r"storeys?|stories|floors?|" + _UNITS
 )
 _CURRENCIES = (
-    r"dollars?|euros?|pounds?|pence|cents?|francs?|guineas?|marks?|rubles?|roubles?|yen|yuan|pesos?|lire|lira|"
-    r"shillings?|crowns?|florins?|ducats?|rupees?|dinars?|złoty|zlotys?"
+    r"dollars?|euros?|pounds?|pence|cents?|francs?|guineas?|guilders?|marks?|rubles?|roubles?|yen|yuan|pesos?|"
+    r"lire|lira|shillings?|crowns?|florins?|ducats?|rupees?|dinars?|złoty|zlotys?"
 )
+CURRENCY = re.compile(_CURRENCIES, re.I)
 # What a number is counted in, when it is: "5,000 francs", "20 km", "one guinea".
 UNIT_AFTER_NUMBER = re.compile(rf"\s*-?\s*(?:{_MEASURE_UNITS}|{_CURRENCIES})(?![^\W\d_])", re.I)
 _ORDINALS = (

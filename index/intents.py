@@ -83,7 +83,7 @@ _OVERVIEW = re.compile(
     rf"\bwhat (happened|happens|is going on|'s going on)( in ({_THE_ARTICLE}|it))?\W*$|"
     rf"\bwhat does ({_THE_ARTICLE}|it) say\W*$|^\W*(explain|describe) ({_THE_ARTICLE}|it)\W*$|"
     rf"\bwhat is the (story|news|article)\b|^\W*(what'?s|whats) (new|the news|up with {_THE_ARTICLE})\W*$|"
-    r"\bwhat are the (main|key|most important)\b",
+    r"\bwhat are the (main|key|most important) (points|ideas|facts|takeaways|things|details|events|issues)\b",
     re.I,
 )
 
@@ -195,4 +195,8 @@ def _about_the_article(text: str, field: MetadataField) -> bool:
     something inside it ("what is the app called?", "which paper did Clegg speak to?")."""
     if field in ("author", "url", "date") or re.search(r"\bwhere (was|is|did)\b|\bwho (published|posted)", text, re.I):
         return True
+    if field == "title" and not re.search(r"\b(title|headline|header)\b", text, re.I):
+        # "What is it called?" names the article; "what was the city called before the English
+        # renamed it?" asks the article something.
+        return bool(re.search(rf"({_THE_ARTICLE}|\bthis|\bit)\s+(is\s+|was\s+)?(called|named)\b", text, re.I))
     return bool(re.search(_THE_ARTICLE, text, re.I) or re.search(r"\b(this|it)\s*\W*$|\bis (this|it)\b", text, re.I))

@@ -23,7 +23,7 @@ from typing import Literal
 from bm25s.stopwords import STOPWORDS_EN
 from rapidfuzz import fuzz
 
-from index.answer_types import PARTITIVE, UNIT_AFTER_NUMBER
+from index.answer_types import CURRENCY, PARTITIVE, UNIT_AFTER_NUMBER
 from index.text import UPPER, fold
 
 ShortKind = Literal["person", "time", "number", "percent", "duration", "age", "frequency", "place", "name", "role"]
@@ -37,8 +37,9 @@ MIN_CLOSENESS = 0.5
 # A full name ("Alexi Navalny") outweighs a lone capitalised word ("Putin") this much.
 _FULL_NAME = 0.3
 _AGENT = 0.3
-# Possessives and nationality adjectives: "Meta’s", "Russian", "Belarusian", "Chinese", "British".
-_ADJECTIVAL = re.compile(r"(?:['’]s|[a-z](?:an|ese|ish|i))$")
+# Possessives and nationality adjectives: "Meta’s", "Russian", "Belarusian", "Chinese", "British",
+# "Southern".
+_ADJECTIVAL = re.compile(r"(?:['’]s|[a-z](?:an|ese|ish|i)|(?:th|st)ern)$")
 MAX_PLACE_DISTANCE = 8
 # A time or number that is the sentence's only one of its kind may stand this far from the
 # shared words: the sentence was chosen for the question, and there is nothing to confuse it with.
@@ -55,6 +56,11 @@ _APPOSITION = 0.5
 # counts as close as an apposition does.
 _ENDING_PREPOSITION = re.compile(r"\b(to|with|from|for|by|against|at|on)\W*$", re.I)
 _ASKED_OBJECT = 0.5
+# "Who bought Manhattan from the Lenape?": the name right before "purchased" did it.
+_ASKED_VERB = re.compile(r"^\W*(?:and\s+)?who\s+([a-z]+)\b", re.I)
+_AUXILIARIES = frozenset("is was are were did does do has had have will would can could may might".split())
+_DOER = 1.0
+_SUPERLATIVE_NOUN = re.compile(r"\bthe (?:\w+est|most \w+|first|last) (\w+)", re.I)
 # People and bodies named by a role rather than a name: "the state communications regulator",
 # "a content moderator". General English nouns, not any article's.
 _ROLE_NOUN = (
@@ -197,7 +203,7 @@ _QUESTION_WORDS = frozenset(STOPWORDS_EN) | frozenset(
     "who whom whose what which when where why how many much long did does do was were is are say said tell "
     "according article happen happened again exactly even whats called named name names".split()
 )
-_PLACE_PREPOSITION = re.compile(r"\b(?:in|at|from|to|inside|near|outside|across)\s+(?:the\s+)?$", re.I)
+_PLACE_PREPOSITION = re.compile(r"\b(?:in|at|on|from|to|inside|near|outside|across)\s+(?:the\s+)?$", re.I)
 
 # "which security agency": up to two words before the noun, none of them a verb or article.
 _ASKED_NOUN = (
@@ -206,7 +212,9 @@ _ASKED_NOUN = (
     r"founder|owner|ceo|spokes(?:man|woman|person)|politician|opponent|critic|author|president|"
     r"company|companies|firm|organi[sz]ation|agency|app|application|newspaper|paper|"
     r"outlet|platform|service|watchdog|regulator|office|official|president|"
-    r"website|site|network|social network|store|stores|brand|group|party|law|laws|team|body|ministry)\b"
+    r"website|site|network|social network|store|stores|brand|group|party|law|laws|team|body|ministry|"
+    r"mayor|governor|king|queen|emperor|prince|princess|pope|general|senator|actor|actress|singer|band|"
+    r"album|song|book|novel|film|movie|ship|club|university|school|park|building|bridge|street|award|prize)\b"
 )
 # Words that end the modifiers in front of a noun, walking back from it.
 _NOT_MODIFIER = re.compile(r"\w+(?:ing|ed)$|\d+", re.I)
@@ -219,7 +227,14 @@ _ASKS: tuple[tuple[ShortKind, re.Pattern[str]], ...] = (
     ("duration", re.compile(r"\bhow long\b|\bfor how many (hours|days|weeks|months|years)\b", re.I)),
     ("age", re.compile(r"\bhow old\b|\b(at )?what age\b", re.I)),
     ("frequency", re.compile(r"\bhow (often|frequently)\b", re.I)),
-    ("number", re.compile(r"\bhow (many|much|big|large)\b|\bwhat (number|amount|sum)\b|\bthe number of\b", re.I)),
+    (
+        "number",
+        re.compile(
+            r"\bhow (many|much|big|large|cold|hot|warm|tall|high|far|deep|heavy|fast|wide)\b|"
+            r"\bwhat (number|amount|sum)\b|\bthe number of\b",
+            re.I,
+        ),
+    ),
     (
         "time",
         re.compile(
@@ -233,13 +248,17 @@ _ASKS: tuple[tuple[ShortKind, re.Pattern[str]], ...] = (
         re.compile(
             r"\bwhat('s| is| was| are| were)? (the )?names? of\b|\bwhat('s| is| was)? (his|her|its|their) names?\b|"
             r"\bwhat('s| is| was)? [\w\s’']{1,40}['’]s names?\b|\bnames?\W*$|"
-            r"\bwhat (is|was|are|were) [\w\s’']{1,40} called\b|\bwhat'?s [\w\s’']{1,40} called\b|" + _ASKED_NOUN,
+            r"\bwhat (is|was|are|were) [\w\s’']{1,40} called\b|\bwhat'?s [\w\s’']{1,40} called\b|"
+            # "What's the largest park in the city?": the one thing a superlative picks out.
+            r"\b(what|which)('s|s| is| was| are| were) the (\w+est|most \w+|first|last)\b|" + _ASKED_NOUN,
             re.I,
         ),
     ),
     (
         "place",
-        re.compile(r"(^|[,;]|\band\b)\s*where\b|\b(what|which) (city|country|countries|place|town|region)\b", re.I),
+        re.compile(
+            r"(^|[,;]|\band\b)\s*where(['’]?s)?\b|\b(what|which) (city|country|countries|place|town|region)\b", re.I
+        ),
     ),
     ("person", re.compile(r"(^|[,;]|\band\b)\s*(who|whom|whose)\b|\bwho('s| is| was| did)\b", re.I)),
 )
@@ -307,10 +326,16 @@ def short_answer(question: str, sentence: str, stem: Callable[[str], str], about
         # A place is judged by the asker's own words: "the Apple and Google app stores" answers
         # "where was it taken down from?" after a question on the app.
         said = _words_of(question) if kind == "place" else asked
+        # "Pelham Bay Park" answers "what's the largest park?": a name may end in the asked noun.
+        head = _asked_head_noun(question)
+        said = [w for w in said if w != head]
         spans = [
             s
             for s in spans
-            if not _shares_word(_without_asked_words(sentence[s.start : s.end], said), said)
+            if (
+                not _shares_word(_without_asked_words(sentence[s.start : s.end], said), said)
+                and not _rest_of_asked_name(sentence[s.start : s.end], said)
+            )
             or _relative_of_asked(question, sentence[s.start : s.end], said)
         ]
     if not spans:
@@ -325,8 +350,10 @@ def short_answer(question: str, sentence: str, stem: Callable[[str], str], about
     elif kind in ("person", "name"):
         # Names: the candidate the shared words crowd around, a full name before a lone word.
         def closeness(span: Span) -> float:
-            return _closeness(sentence, span, anchors) + _ASKED_OBJECT * _follows_asked_preposition(
-                question, sentence, span
+            return (
+                _closeness(sentence, span, anchors)
+                + _ASKED_OBJECT * _follows_asked_preposition(question, sentence, span)
+                + _DOER * _does_asked_verb(question, sentence, span, stem)
             )
 
         best = max(spans, key=lambda s: (closeness(s) + _FULL_NAME * _is_full(sentence, s), -s.start))
@@ -372,18 +399,37 @@ def _candidates(kind: ShortKind, sentence: str, anchors: Sequence[tuple[int, flo
         numbers = [
             s
             for s in _matches(_NUMBER, sentence)
-            if not _is_time(sentence, s) and not re.match(r"one\s+of\b", sentence[s.start :], re.I)
+            if not _is_time(sentence, s)
+            and not re.match(r"one\s+of\b", sentence[s.start :], re.I)
+            # "the 7 Subway Extension" is a name, not seven of anything ("six Grammy Awards" are).
+            and not (
+                re.search(r"\bthe\s+$", sentence[: s.start], re.I) and re.match(rf"\s+[{UPPER}]", sentence[s.end :])
+            )
         ]
         # "most of the …" counts roughly; the span is widened to the counted noun later.
         numbers += [Span(m.start(), m.end(1)) for m in PARTITIVE.finditer(sentence)]
         percents = [s for s in numbers if re.search(r"%|per ?cent", sentence[s.start : s.end], re.I)]
         if kind == "percent":
             return percents
+        counted = re.search(r"\bhow many\s+([a-z]+)", question, re.I)
+        if counted:
+            # "How many pages is the book?" is not answered by "two books": that counts the
+            # question's other noun.
+            numbers = [s for s in numbers if not _counts_other_noun(sentence, s, question, counted.group(1))]
+        if _ASKS_PRICE.search(question):
+            # "How much does a ride cost?" is answered by an amount of money, not "1.75 billion" rides.
+            return [s for s in numbers if _is_money(sentence, s)]
         # "How many people" asks for a count; a percentage answers "what share".
         return [s for s in numbers if s not in percents] or percents
     names = _names(sentence)
     if kind == "place":
-        named = [_with_place_noun(sentence, s) for s in names if _PLACE_PREPOSITION.search(sentence[: s.start])]
+        named = [
+            _with_place_noun(sentence, s)
+            for s in names
+            if _PLACE_PREPOSITION.search(sentence[: s.start])
+            and not _modifies_a_noun(sentence, s)
+            and not _TIME.fullmatch(sentence[s.start : s.end])
+        ]
         if _NAMED_PLACE.search(question):
             # "Which city…?" wants a name, not "a hotel room".
             return named
@@ -512,6 +558,13 @@ def _description(found: re.Match[str], sentence: str) -> str | None:
     )
     if after and len((after.group(1) or after.group(2)).split()) <= 8:
         return after.group(1) or after.group(2)
+    # "The FDNY's motto is New York's Bravest.": what the sentence says X is, to its end.
+    said = re.match(
+        r"\s+(?:is|was|are|were)\s+(?!(?:not|also|now|still|being)\b)([^,;:“”()]{2,60}?)[.!?]?[’”\"')]*$",
+        sentence[found.end() :],
+    )
+    if said and len(said.group(1).split()) <= 8:
+        return said.group(1)
     before = re.search(r"(?:^|,\s+|\b(?:by|from|with)\s+)([^,;:“”()]{3,80}?),\s+$", sentence[: found.start()])
     # "However, X …" is no description: one word before a comma is an opener, not a title.
     if before and 2 <= len(before.group(1).split()) <= 8:
@@ -523,7 +576,7 @@ def _description(found: re.Match[str], sentence: str) -> str | None:
             return sentence[named.start(1) : found.end()]
         return None
     # A title in front of the name, without commas: "state media watchdog Roskomnadzor".
-    title = re.search(r"((?:the\s+)?(?:[a-z][a-z-]+\s+){1,3})$", sentence[: found.start()])
+    title = re.search(r"(?<!\w)((?:the\s+)?(?:[a-z][a-z-]+\s+){1,3})$", sentence[: found.start()])
     if title:
         words = title.group(1).split()
         while words and (words[0].endswith("ed") or words[0] in _QUESTION_WORDS - {"the"}):
@@ -585,6 +638,36 @@ def _which_of_noun(question: str, sentence: str, stem: Callable[[str], str]) -> 
     return None
 
 
+_ASKS_PRICE = re.compile(
+    r"\bhow much\b.*\b(cost|costs|pay|paid|charge|charged|charges|spend|spent|earn|earned|earns|sell for|"
+    r"sold for|buy for|bought for|worth)\b|\b(price|fare|fee|salary|wage)\b",
+    re.I,
+)
+_CURRENCY_SIGN = re.compile(r"[$€£¥₽]|\b(?:US|USD|EUR|GBP)\s?$")
+
+
+def _counts_other_noun(sentence: str, span: Span, question: str, counted: str) -> bool:
+    """Whether the number at ``span`` counts a noun the question names but does not count."""
+    following = re.match(r"\s+([a-z]+)", sentence[span.end :])
+    if following is None:
+        return False
+    noun = fold(following.group(1))
+    said = {w for w in _words_of(question) if w not in _QUESTION_WORDS}
+    return noun[:4] != fold(counted)[:4] and any(_same_word(noun, w) for w in said)
+
+
+def _is_money(sentence: str, span: Span) -> bool:
+    """Whether the number at ``span`` is an amount of money: a currency sign before it or in it,
+    or a currency after it ("60 guilders")."""
+    text = sentence[span.start : span.end]
+    unit = UNIT_AFTER_NUMBER.match(sentence, span.end)
+    return bool(
+        _CURRENCY_SIGN.search(text)
+        or _CURRENCY_SIGN.search(sentence[max(0, span.start - 4) : span.start])
+        or (unit and CURRENCY.fullmatch(unit.group().strip(" -")))
+    )
+
+
 # A relative clause says something of the word before it, not of the sentence's subject.
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whom|whose)\s+", re.I)
 
@@ -601,6 +684,36 @@ def _clause_holds_anchor(sentence: str, span: Span, anchors: Sequence[tuple[int,
     end = sentence.find(",", span.end)
     end = len(sentence) if end < 0 else end
     return any(opening.end() <= position < end for position, _ in anchors)
+
+
+def _asked_head_noun(question: str) -> str | None:
+    """The noun of "which park …?" or "what's the largest park …?", folded."""
+    asked = re.search(_ASKED_NOUN, question, re.I) or _SUPERLATIVE_NOUN.search(question)
+    return fold(asked.group(asked.lastindex or 0)) if asked else None
+
+
+def _does_asked_verb(question: str, sentence: str, span: Span, stem: Callable[[str], str]) -> bool:
+    """Whether the name at ``span`` is followed, within three words (past an apposition between
+    commas), by the verb of "who <verb> …?", or a word told the same event with."""
+    asked = _ASKED_VERB.match(question)
+    if asked is None or fold(asked.group(1)) in _AUXILIARIES:
+        return False
+    verb = fold(asked.group(1))
+    stems = {stem(v) for v in _VARIANTS.get(verb, (verb,))}
+    after = re.sub(r"^\s*,[^,]{1,80},", "", sentence[span.end :])
+    return any(stem(fold(word)) in stems for word in _WORD.findall(after)[:3])
+
+
+def _rest_of_asked_name(candidate: str, asked: Sequence[str]) -> bool:
+    """Whether ``candidate`` is a name the question already says part of: "Mayella Ewell" for
+    "who is accused of raping Mayella?" is Mayella, not the answer. Titles and adjectives in
+    front ("Belarusian President Alexander Lukashenko") say whose name is asked, not which."""
+    rest = _without_asked_words(candidate, asked)
+    said = candidate[: len(candidate) - len(rest)].split()
+    return any(
+        not _ADJECTIVAL.search(word) and not re.fullmatch(_ROLE_NOUN, fold(word)) and fold(word) not in _OPENERS
+        for word in said
+    )
 
 
 def _relative_of_asked(question: str, candidate: str, asked: Sequence[str]) -> bool:

@@ -38,6 +38,10 @@ from index.short_answer import asked_short_kind, short_answer
         ("what happened to apple pay there", "question", None),
         ("What is the name of the app?", "question", None),
         ("Which paper did Clegg speak to?", "question", None),
+        ("what is it called?", "about", "title"),
+        ("What was the city called before the English renamed it?", "question", None),
+        ("what are the main points", "overview", None),
+        ("what are the main themes of the book", "question", None),
     ],
 )
 def test_message_intent(message: str, intent: str, detail: str | None) -> None:
@@ -168,6 +172,32 @@ def _stem(word: str) -> str:
         ("At what age did he die?", "He died a 39-year-old man.", "39"),
         ("how often is the race held", "The race is held every five years in Warsaw.", "every five years"),
         ("How often do they meet?", "The board meets twice a year.", "twice a year"),
+        # The rest of a name the question says is no answer; a number in a name counts nothing.
+        ("Who was accused of hurting Mayella?", "The court heard that Mayella Ewell was hurt.", None),
+        ("who plays atticus in the movie", "In the film, Atticus Finch is played by Gregory Peck.", "Gregory Peck"),
+        ("How much does a subway ride cost?", "Work began on the 7 Subway Extension in 2007.", None),
+        # The doer of the asked verb, told in other words ("bought" / "purchased").
+        (
+            "Who bought the island from the Lenape?",
+            "Peter Minuit purchased the island from the Canarsie, a band of the Lenape.",
+            "Peter Minuit",
+        ),
+        # A price is money; a superlative or "which mayor" picks out a name; "how cold" a measure.
+        ("How much does a subway ride cost?", "The Subway had 1.75 billion rides in 2014.", None),
+        ("How many awards did she win?", "She won six Grammy Awards in 2010.", "six"),
+        ("How many pages is the book?", "Many passages overlap between the two books.", None),
+        ("How many people use it?", "It has 80 million users in Russia.", "80 million"),
+        ("how much did the island cost", "He bought the island in 1626 for 60 guilders.", "60 guilders"),
+        ("Whats the largest park in the city?", "The largest park in the city is Pelham Bay Park.", "Pelham Bay Park"),
+        (
+            "Which mayor pledged a cut in emissions?",
+            "Mayor Bill de Blasio has pledged a cut in emissions.",
+            "Bill de Blasio",
+        ),
+        ("How cold is it in January?", "The mean temperature in January is 32.6 °F (0.3 °C).", "32.6 °F"),
+        ("wheres the highest point", "The highest point is on Staten Island.", "Staten Island"),
+        # What the sentence says the subject is, to its end.
+        ("whats the FDNY's motto", "The FDNY's motto is New York's Bravest.", "New York's Bravest"),
         # A time in a relative clause on something else is not the time asked for.
         ("When was he born?", "He was born in the Duchy, which after 1815 became part of Poland.", None),
         ("When was he born?", "He was born in Warsaw, which he left in 1830, in March 1810.", "March 1810"),
