@@ -411,7 +411,12 @@ def _candidates(kind: ShortKind, sentence: str, anchors: Sequence[tuple[int, flo
         percents = [s for s in numbers if re.search(r"%|per ?cent", sentence[s.start : s.end], re.I)]
         if kind == "percent":
             return percents
-        counted = re.search(r"\bhow many\s+([a-z]+)", question, re.I)
+        # The counted words run to the verb: "how many Instagram users are there".
+        counted = re.search(
+            r"\bhow many\s+((?:(?!(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could)\b)[\w’'-]+\s*)+)",
+            question,
+            re.I,
+        )
         if counted:
             # "How many pages is the book?" is not answered by "two books": that counts the
             # question's other noun.
@@ -653,7 +658,7 @@ def _counts_other_noun(sentence: str, span: Span, question: str, counted: str) -
         return False
     noun = fold(following.group(1))
     said = {w for w in _words_of(question) if w not in _QUESTION_WORDS}
-    return noun[:4] != fold(counted)[:4] and any(_same_word(noun, w) for w in said)
+    return not any(noun[:4] == w[:4] for w in _words_of(counted)) and any(_same_word(noun, w) for w in said)
 
 
 def _is_money(sentence: str, span: Span) -> bool:

@@ -187,6 +187,7 @@ def _stem(word: str) -> str:
         ("How many awards did she win?", "She won six Grammy Awards in 2010.", "six"),
         ("How many pages is the book?", "Many passages overlap between the two books.", None),
         ("How many people use it?", "It has 80 million users in Russia.", "80 million"),
+        ("How many Instagram users are there?", "Instagram has 80 million users.", "80 million users"),
         ("how much did the island cost", "He bought the island in 1626 for 60 guilders.", "60 guilders"),
         ("Whats the largest park in the city?", "The largest park in the city is Pelham Bay Park.", "Pelham Bay Park"),
         (
