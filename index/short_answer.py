@@ -411,16 +411,6 @@ def _candidates(kind: ShortKind, sentence: str, anchors: Sequence[tuple[int, flo
         percents = [s for s in numbers if re.search(r"%|per ?cent", sentence[s.start : s.end], re.I)]
         if kind == "percent":
             return percents
-        # The counted words run to the verb: "how many Instagram users are there".
-        counted = re.search(
-            r"\bhow many\s+((?:(?!(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could)\b)[\w’'-]+\s*)+)",
-            question,
-            re.I,
-        )
-        if counted:
-            # "How many pages is the book?" is not answered by "two books": that counts the
-            # question's other noun.
-            numbers = [s for s in numbers if not _counts_other_noun(sentence, s, question, counted.group(1))]
         if _ASKS_PRICE.search(question):
             # "How much does a ride cost?" is answered by an amount of money, not "1.75 billion" rides.
             return [s for s in numbers if _is_money(sentence, s)]
@@ -649,16 +639,6 @@ _ASKS_PRICE = re.compile(
     re.I,
 )
 _CURRENCY_SIGN = re.compile(r"[$€£¥₽]|\b(?:US|USD|EUR|GBP)\s?$")
-
-
-def _counts_other_noun(sentence: str, span: Span, question: str, counted: str) -> bool:
-    """Whether the number at ``span`` counts a noun the question names but does not count."""
-    following = re.match(r"\s+([a-z]+)", sentence[span.end :])
-    if following is None:
-        return False
-    noun = fold(following.group(1))
-    said = {w for w in _words_of(question) if w not in _QUESTION_WORDS}
-    return not any(noun[:4] == w[:4] for w in _words_of(counted)) and any(_same_word(noun, w) for w in said)
 
 
 def _is_money(sentence: str, span: Span) -> bool:
