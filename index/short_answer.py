@@ -343,8 +343,13 @@ def short_answer(question: str, sentence: str, stem: Callable[[str], str], about
     if kind == "role":
         best = spans[0]
     elif kind == "place":
-        # A place follows "in", "at", "to"…: the type is clear; the nearest one wins.
-        best = min(spans, key=lambda s: (_distance(sentence, s, anchors), s.start))
+        # A place follows "in", "at", "to"…: the type is clear; the nearest one wins, one in the
+        # main clause first ("… is Todt Hill on Staten Island, which … is the highest point on
+        # the Eastern Seaboard": the relative clause describes Staten Island).
+        relative = _RELATIVE_CLAUSE.search(sentence)
+        main = [s for s in spans if relative is None or s.end <= relative.start()]
+        near = [s for s in main if _distance(sentence, s, anchors) < MAX_PLACE_DISTANCE]
+        best = min(near or spans, key=lambda s: (_distance(sentence, s, anchors), s.start))
         if _distance(sentence, best, anchors) >= MAX_PLACE_DISTANCE:
             return None
     elif kind in ("person", "name"):
@@ -654,7 +659,7 @@ def _is_money(sentence: str, span: Span) -> bool:
 
 
 # A relative clause says something of the word before it, not of the sentence's subject.
-_RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whom|whose)\s+", re.I)
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whom|whose)\b", re.I)
 
 
 def _clause_holds_anchor(sentence: str, span: Span, anchors: Sequence[tuple[int, float]]) -> bool:

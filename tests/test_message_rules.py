@@ -196,6 +196,12 @@ def _stem(word: str) -> str:
         ),
         ("How cold is it in January?", "The mean temperature in January is 32.6 °F (0.3 °C).", "32.6 °F"),
         ("wheres the highest point", "The highest point is on Staten Island.", "Staten Island"),
+        (
+            "wheres the highest point in the city",
+            "The highest point in the city is Todt Hill on Staten Island, which, at 409.8 feet, is the highest point "
+            "on the Eastern Seaboard.",
+            "Staten Island",
+        ),
         # What the sentence says the subject is, to its end.
         ("whats the FDNY's motto", "The FDNY's motto is New York's Bravest.", "New York's Bravest"),
         # A time in a relative clause on something else is not the time asked for.
