@@ -91,7 +91,7 @@ class LexicalIndex:
         if len(self._documents) != len(texts):
             raise ValueError(f"{len(texts)} texts but {len(self._documents)} document ids")
         text_words = [words(text) for text in texts]
-        term_lists = [self._stem(w for w in folded if w not in _STOPWORDS) for folded in text_words]
+        term_lists = [self._terms_of_words(folded) for folded in text_words]
         # Every folded word the texts use, for spelling correction.
         self.words = frozenset(w for folded in text_words for w in folded)
         # Word openings, so "Belarus" is known from "Belarusian".
@@ -106,7 +106,7 @@ class LexicalIndex:
 
     def terms(self, text: str) -> list[str]:
         """The stemmed, stop-word-free terms of ``text``."""
-        return self._stem(word for word in words(text) if word not in _STOPWORDS)
+        return self._terms_of_words(words(text))
 
     def knows(self, word: str) -> bool:
         """Whether ``word``, once stemmed, occurs anywhere in the texts."""
@@ -171,6 +171,9 @@ class LexicalIndex:
             return np.zeros(self._size, dtype=np.float32)
         return np.asarray(self._retriever.get_scores(known), dtype=np.float32)
 
+    def _terms_of_words(self, folded: Iterable[str]) -> list[str]:
+        return self._stem(word for word in folded if word not in _STOPWORDS)
+
     def _stem(self, tokens: Iterable[str]) -> list[str]:
         return list(self._stemmer.stemWords(list(tokens)))
 
@@ -182,9 +185,7 @@ class LexicalIndex:
         for text, document in zip(texts, self._documents, strict=True):
             heading = is_heading(text)
             by_word.setdefault(document, Counter()).update(
-                (word, case)
-                for word, case in word_cases(text)
-                if case == LOWER or (case == CAPITAL and not heading)
+                (word, case) for word, case in word_cases(text) if case == LOWER or (case == CAPITAL and not heading)
             )
         terms_of: dict[str, list[str]] = {}
         counts: dict[str, Counter[tuple[str, str]]] = {}

@@ -171,9 +171,7 @@ class Retriever:
             read.insert(0, WordVectors(before.words, antecedent**k * before.vectors))
         if len(read) == 1:
             return read[0]
-        return WordVectors(
-            tuple(w for r in read for w in r.words), np.concatenate([r.vectors for r in read]).astype(np.float32)
-        )
+        return WordVectors(tuple(w for r in read for w in r.words), np.concatenate([r.vectors for r in read]))
 
     def _second_stage(
         self,

@@ -60,7 +60,7 @@ _ASKED_OBJECT = 0.5
 _ASKED_VERB = re.compile(r"^\W*(?:and\s+)?who\s+([a-z]+)\b", re.I)
 _AUXILIARIES = frozenset("is was are were did does do has had have will would can could may might".split())
 _DOER = 1.0
-_SUPERLATIVE_NOUN = re.compile(r"\bthe (?:\w+est|most \w+|first|last) (\w+)", re.I)
+_SUPERLATIVE_NOUN = re.compile(r"\bthe (?:\w+est|most \w+|first|last) (?P<noun>\w+)", re.I)
 # People and bodies named by a role rather than a name: "the state communications regulator",
 # "a content moderator". General English nouns, not any article's.
 _ROLE_NOUN = (
@@ -216,6 +216,7 @@ _ASKED_NOUN = (
     r"mayor|governor|king|queen|emperor|prince|princess|pope|general|senator|actor|actress|singer|band|"
     r"album|song|book|novel|film|movie|ship|club|university|school|park|building|bridge|street|award|prize)\b"
 )
+_ASKED_NOUN_PATTERN = re.compile(_ASKED_NOUN, re.I)
 # Words that end the modifiers in front of a noun, walking back from it.
 _NOT_MODIFIER = re.compile(r"\w+(?:ing|ed)$|\d+", re.I)
 _MODIFIERS = 4
@@ -354,11 +355,13 @@ def short_answer(question: str, sentence: str, stem: Callable[[str], str], about
             return None
     elif kind in ("person", "name"):
         # Names: the candidate the shared words crowd around, a full name before a lone word.
+        verb_stems = _asked_verb_stems(question, stem)
+
         def closeness(span: Span) -> float:
             return (
                 _closeness(sentence, span, anchors)
                 + _ASKED_OBJECT * _follows_asked_preposition(question, sentence, span)
-                + _DOER * _does_asked_verb(question, sentence, span, stem)
+                + _DOER * _does_asked_verb(sentence, span, verb_stems, stem)
             )
 
         best = max(spans, key=lambda s: (closeness(s) + _FULL_NAME * _is_full(sentence, s), -s.start))
@@ -605,7 +608,7 @@ def _which_of_noun(question: str, sentence: str, stem: Callable[[str], str]) -> 
     """For "what laws …?", the sentence's words in front of that noun, with it: "citing Russian
     propaganda and extremism laws" gives "Russian propaganda and extremism laws". None when the
     noun is not there, has no such words, or a name follows it ("the company Meta")."""
-    asked = re.search(_ASKED_NOUN, question, re.I)
+    asked = _ASKED_NOUN_PATTERN.search(question)
     if asked is None:
         return None
     noun = stem(fold(asked.group("noun")))
@@ -678,18 +681,25 @@ def _clause_holds_anchor(sentence: str, span: Span, anchors: Sequence[tuple[int,
 
 def _asked_head_noun(question: str) -> str | None:
     """The noun of "which park …?" or "what's the largest park …?", folded."""
-    asked = re.search(_ASKED_NOUN, question, re.I) or _SUPERLATIVE_NOUN.search(question)
-    return fold(asked.group(asked.lastindex or 0)) if asked else None
+    asked = _ASKED_NOUN_PATTERN.search(question) or _SUPERLATIVE_NOUN.search(question)
+    return fold(asked.group("noun")) if asked else None
 
 
-def _does_asked_verb(question: str, sentence: str, span: Span, stem: Callable[[str], str]) -> bool:
-    """Whether the name at ``span`` is followed, within three words (past an apposition between
-    commas), by the verb of "who <verb> …?", or a word told the same event with."""
+def _asked_verb_stems(question: str, stem: Callable[[str], str]) -> frozenset[str]:
+    """The stems of the verb of "who <verb> …?" and of the words told the same event with;
+    none for "who is/did …?"."""
     asked = _ASKED_VERB.match(question)
     if asked is None or fold(asked.group(1)) in _AUXILIARIES:
-        return False
+        return frozenset()
     verb = fold(asked.group(1))
-    stems = {stem(v) for v in _VARIANTS.get(verb, (verb,))}
+    return frozenset(stem(v) for v in _VARIANTS.get(verb, (verb,)))
+
+
+def _does_asked_verb(sentence: str, span: Span, stems: frozenset[str], stem: Callable[[str], str]) -> bool:
+    """Whether the name at ``span`` is followed, within three words (past an apposition between
+    commas), by one of the asked verb's ``stems``."""
+    if not stems:
+        return False
     after = re.sub(r"^\s*,[^,]{1,80},", "", sentence[span.end :])
     return any(stem(fold(word)) in stems for word in _WORD.findall(after)[:3])
 
