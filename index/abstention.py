@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from index.alignment import content_mask, weakest_support
 from index.answer_types import CAUSE, asked_type
 from index.embedder import WordVectors
+from index.initialisms import INITIALISM, expansion, initialism_words, spells_out
 from index.lexical import LexicalIndex, word_cases
 from index.retrieval import Evidence, Query, Retriever
 from index.text import words
@@ -50,8 +51,6 @@ _ASKS_FUTURE = re.compile(
 _ASKS_MEANING = re.compile(
     r"\bwhat (?:does|do|did) (?P<term>.{1,40}) (?:mean|stand for)\b|\b(?P<phrase>meaning of|definition of)\b", re.I
 )
-# Small words a spelt-out name may hold without an initial: "Bank *of* America".
-_NAME_JOINERS = frozenset({"of", "and", "for", "the", "&", "de"})
 
 # Words that frame a question rather than say what it is about (chat filler such as "lol"
 # or "gonna" is no search term at all: see ``index.lexical``).
@@ -139,62 +138,16 @@ def explains(meaning: re.Match[str], passage: str) -> bool:
     phrase = meaning.group("phrase")
     if phrase:
         return phrase.lower() in passage.lower()
-    letters = "".join(ch for ch in meaning.group("term") if ch.isalpha())
+    term = meaning.group("term").strip()
+    asked = INITIALISM.findall(term)
+    if asked and expansion(asked[-1], passage) is not None:
+        return True
+    letters = "".join(ch for ch in term if ch.isalpha())
     if len(letters) < 2 or not letters.isupper():
         return False
     # Lower-case words spell an initialism out only beside it: "digital rights management (DRM)".
-    beside = re.search(rf"\b{re.escape(meaning.group('term').strip())}\b", passage) is not None
+    beside = re.search(rf"\b{re.escape(term)}\b", passage) is not None
     return spells_out(letters, passage, capitalised=not beside)
-
-
-def spells_out(letters: str, passage: str, *, capitalised: bool = True) -> bool:
-    """Whether ``passage`` has a run of words (capitalised ones, when ``capitalised``)
-    whose initials are ``letters``, small joining words ("of", "and") skipped:
-    "Hewlett-Packard" for HP."""
-    return spelt_run(letters, passage, capitalised=capitalised) is not None
-
-
-def spelt_run(letters: str, passage: str, *, capitalised: bool = True) -> list[str] | None:
-    """The first run of words of ``passage`` that spells ``letters`` out as ``spells_out``
-    finds it ("United", "States" for US), or None."""
-    found = re.findall(r"[^\W\d_][\w’']*", passage)
-    initials = [("" if capitalised and not w[0].isupper() else w[0].lower(), w.lower() in _NAME_JOINERS) for w in found]
-    wanted = letters.lower()
-    for start in range(len(initials)):
-        matched = 0
-        end = start
-        for initial, joiner in initials[start:]:
-            if matched == len(wanted):
-                break
-            if initial == wanted[matched]:
-                matched += 1
-            elif not (joiner and matched):
-                break
-            end += 1
-        if matched == len(wanted):
-            return found[start:end]
-    return None
-
-
-# An initialism as written: "US", "U.S.", "NBA" (two to five capitals, dots allowed).
-_INITIALISM = re.compile(r"(?<![\w.])(?:[A-Z]\.?){2,5}(?![\w])")
-
-
-def initialism_words(question: str, passage: str) -> frozenset[str]:
-    """Words of ``question`` that ``passage`` names in another form: an initialism of the
-    question the passage spells out ("US" and "the United States"), or the question's
-    capitalised words that spell out an initialism of the passage ("United States" and
-    "US"). A name written one way in a question and the other in the article is the same
-    name."""
-    named: set[str] = set()
-    for token in _INITIALISM.findall(question):
-        if spells_out(token.replace(".", ""), passage):
-            named.add(token)
-    for token in set(_INITIALISM.findall(passage)):
-        run = spelt_run(token.replace(".", ""), question)
-        if run is not None:
-            named.update(run)
-    return frozenset(named)
 
 
 def decide(evidence: AbstentionEvidence, rule: AbstentionRule) -> str | None:

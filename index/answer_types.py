@@ -5,10 +5,10 @@ question by one with a point in time (a date, or a year of any era: "1066",
 "the 1050s", "the 10th century", "911 AD"), a "how long did it last" question
 by one with a duration, "how tall" or "how long is the river" by one with a
 measure (a number with a unit), a "why" question by one that gives a cause,
-and "what is the name of" by one with a name the question does not already
-hold. Retrieval uses
-this as evidence, and a best sentence that cannot give what was asked is a
-strong sign that the article does not say.
+"what is the name of" by one with a name the question does not already
+hold, and "what does FDNY stand for?" by one that spells the initialism out.
+Retrieval uses this as evidence, and a best sentence that cannot give what was
+asked is a strong sign that the article does not say.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import re
 
+from index.initialisms import asked_initialism, expansion
 from index.text import UPPER
 
 _NUMBER_WORDS = (
@@ -32,7 +33,7 @@ _MEASURE_UNITS = (
     r"(?:kilo|centi|milli)?met(?:re|er)s?|km|cm|mm|miles?|feet|foot|ft|inch(?:es)?|yards?|"
     r"(?:square|sq|cubic)\s+\w+|acres?|hectares?|(?:kilo)?grams?|kg|tonnes?|tons?|pounds?|lbs?|"
     r"ounces?|oz|litres?|liters?|gallons?|knots?|mph|km/h|kph|degrees?|°[CF]?|light[- ]years?|"
-    r"storeys?|stories|floors?|" + _UNITS
+    r"storeys?|stories|floors?|(?:kilo|mega|giga|tera)?bytes?|[KMGT]B|kB|[kMG]?Hz|[kMG]bps|mAh|" + _UNITS
 )
 _CURRENCIES = (
     r"dollars?|euros?|pounds?|pence|cents?|francs?|guineas?|guilders?|marks?|rubles?|roubles?|yen|yuan|pesos?|"
@@ -47,6 +48,8 @@ _ORDINALS = (
 )
 
 NUMBER, TIME, DURATION, MEASURE, CAUSE, NAME = "number", "time", "duration", "measure", "cause", "name"
+# "What does FDNY stand for?" asks for the words an initialism stands for.
+EXPANSION = "expansion"
 
 # Checked in order: "how long is the river" asks for a measure, "how long
 # after" for a duration, not a time.
@@ -126,6 +129,8 @@ _NAME_WORD = re.compile(rf"(?<![.!?]\s)(?<!^)\b[{UPPER}][\w’'-]+")
 
 def asked_type(question: str) -> str | None:
     """The kind of answer ``question`` asks for (``number``, ``time``, ...), or None."""
+    if asked_initialism(question) is not None:
+        return EXPANSION
     for kind, pattern in _ASKS:
         if pattern.search(question):
             return kind
@@ -134,6 +139,9 @@ def asked_type(question: str) -> str | None:
 
 def gives_type(sentence: str, kind: str, question: str = "") -> bool:
     """Whether ``sentence`` holds the kind of thing a ``kind`` question asks for."""
+    if kind == EXPANSION:
+        initialism = asked_initialism(question)
+        return initialism is not None and expansion(initialism, sentence) is not None
     if kind == NAME:
         # Compare word openings so that "Russia's" counts as named by "Russian".
         return not _name_openings(sentence) <= _word_openings(question)

@@ -209,9 +209,10 @@ class Engine:
         # The answer-first rerank and the reply may ask for the same sentence's short answer.
         short_of = functools.cache(functools.partial(short_answer, stem=self._stem))
         for (query, query_words, ranking), part in zip(searched, plan.part_texts, strict=True):
+            if ranking:
+                ranking = self._answer_first(query, ranking, short_of)
             reason = self._abstention_reason(query, query_words, ranking)
             if reason is None:
-                ranking = self._answer_first(query, ranking, short_of)
                 # The part as the asker put it (corrected), without a follow-up's borrowed words.
                 answered.append((query.own or query.text, ranking, query.text))
             else:

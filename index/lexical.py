@@ -18,7 +18,7 @@ import numpy.typing as npt
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
-from index.text import words
+from index.text import fold, words
 
 Scores = npt.NDArray[np.float32]
 
@@ -94,9 +94,16 @@ class LexicalIndex:
         term_lists = [self._terms_of_words(folded) for folded in text_words]
         # Every folded word the texts use, for spelling correction.
         self.words = frozenset(w for folded in text_words for w in folded)
-        # Word openings, so "Belarus" is known from "Belarusian".
-        self._openings = frozenset(w[:_OPENING] for w in self.words if len(w) >= _OPENING)
-        self._names = self._names_by_document(texts)
+        cases = _word_cases_by_document(texts, self._documents)
+        # Openings of the names written, so "Belarus" is known from "Belarusian"; names
+        # only, or "Beyoncé" would be known from "beyond".
+        self._openings = frozenset(
+            opening[:_OPENING]
+            for counted in cases.values()
+            for word, case in counted
+            if case == CAPITAL and len(opening := fold(word)) >= _OPENING
+        )
+        self._names = self._names_by_document(cases)
         self._pervasive = _pervasive_by_document(term_lists, self._documents)
         # In how many texts each term occurs (once per text).
         self._frequencies = Counter(term for terms in term_lists for term in set(terms))
@@ -177,16 +184,10 @@ class LexicalIndex:
     def _stem(self, tokens: Iterable[str]) -> list[str]:
         return list(self._stemmer.stemWords(list(tokens)))
 
-    def _names_by_document(self, texts: Sequence[str]) -> dict[str, frozenset[str]]:
+    def _names_by_document(self, by_word: dict[str, Counter[tuple[str, str]]]) -> dict[str, frozenset[str]]:
         """Per article, the terms written mostly capitalised where no sentence opens."""
         # Counted by word first, then by term: a thousand articles use a few tens of
         # thousands of distinct words, each stemmed once instead of at every use.
-        by_word: dict[str, Counter[tuple[str, str]]] = {}
-        for text, document in zip(texts, self._documents, strict=True):
-            heading = is_heading(text)
-            by_word.setdefault(document, Counter()).update(
-                (word, case) for word, case in word_cases(text) if case == LOWER or (case == CAPITAL and not heading)
-            )
         terms_of: dict[str, list[str]] = {}
         counts: dict[str, Counter[tuple[str, str]]] = {}
         for document, words_counted in by_word.items():
@@ -197,6 +198,18 @@ class LexicalIndex:
                 for term in terms_of[word]:
                     tally[term, case] += times
         return {document: frozenset(_mostly_capitalised(tally)) for document, tally in counts.items()}
+
+
+def _word_cases_by_document(texts: Sequence[str], documents: Sequence[str]) -> dict[str, Counter[tuple[str, str]]]:
+    """Per article, how often each word is written in lower case, or capitalised where no
+    sentence opens (headings, where every word may be capitalised, left out)."""
+    by_word: dict[str, Counter[tuple[str, str]]] = {}
+    for text, document in zip(texts, documents, strict=True):
+        heading = is_heading(text)
+        by_word.setdefault(document, Counter()).update(
+            (word, case) for word, case in word_cases(text) if case == LOWER or (case == CAPITAL and not heading)
+        )
+    return by_word
 
 
 def _mostly_capitalised(tally: Counter[tuple[str, str]]) -> list[str]:

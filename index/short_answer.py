@@ -24,9 +24,12 @@ from bm25s.stopwords import STOPWORDS_EN
 from rapidfuzz import fuzz
 
 from index.answer_types import CURRENCY, PARTITIVE, UNIT_AFTER_NUMBER
+from index.initialisms import asked_initialism, expansion
 from index.text import UPPER, fold
 
-ShortKind = Literal["person", "time", "number", "percent", "duration", "age", "frequency", "place", "name", "role"]
+ShortKind = Literal[
+    "person", "time", "number", "percent", "duration", "age", "frequency", "place", "name", "role", "expansion"
+]
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # A time or number this many words or more from every word the sentence shares with the question
@@ -106,8 +109,11 @@ _NUMERAL = rf"(?:\d[\d,.]*\d|\d|{_NUMBER_WORD})"
 _MULTIPLIER = r"(?:\s+(?:million|billion|trillion|thousand|hundred))?"
 _APPROX = r"(?:(?:about|around|nearly|almost|over|more than|less than|fewer than|up to|at least|some|roughly)\s+)?"
 # Not the "52" of "the 52nd Grammy Awards", nor a number inside a word.
+# A unit written onto the number: "30GB", "1.2GHz", "20km".
+_GLUED_UNIT = r"(?:[KMGT]B|kB|[kMG]?Hz|[kMG]bps|mAh|km|cm|mm|kg|mph|ft|lbs?)"
 _NUMBER = re.compile(
-    rf"\b{_APPROX}(?:[$€£]\s?)?{_NUMERAL}{_MULTIPLIER}(?![\w’'-]*(?:st|nd|rd|th)\b)(?![A-Za-z])"
+    rf"\b{_APPROX}(?:[$€£]\s?)?{_NUMERAL}(?!\d)"
+    rf"(?:(?-i:{_GLUED_UNIT})|{_MULTIPLIER}(?![\w’'-]*(?:st|nd|rd|th)\b))(?![A-Za-z])"
     r"(?:\s*(?:%|percent\b|per cent\b))?",
     re.I,
 )
@@ -183,6 +189,8 @@ _EVENT_KINDS = frozenset(("time", "duration", "age", "number"))
 _CAPITALISED = re.compile(
     rf"\b(?:[{UPPER}][\w’'.-]*)(?:\s+(?:(?:of|de|del|da|van|von|al|bin|the)\s+)?(?:[{UPPER}][\w’'.-]*|\d+))*"
 )
+# "Additionally,", "Unsurprisingly,": an adverb opening a sentence (long, so "Italy," stays a name).
+_OPENING_ADVERB = re.compile(r"[A-Z][a-z]{5,}ly,")
 # Sentence-opening words that are capitalised only for opening it.
 _OPENERS = frozenset(
     "the a an but and or so yet in on at as after before since while when if it its this that these those "
@@ -207,14 +215,19 @@ _PLACE_PREPOSITION = re.compile(r"\b(?:in|at|on|from|to|inside|near|outside|acro
 
 # "which security agency": up to two words before the noun, none of them a verb or article.
 _ASKED_NOUN = (
-    r"\b(?:which|what) (?:(?!(?:did|does|do|is|was|are|were|has|have|had|will|would|can|could|the|a|an)\b)"
+    # "which mayor", "what tech company", and "what was her debut album", "what is the debut
+    # album" (a bare "what is the law?" asks what it is, not which one).
+    r"\b(?:which|what)(?:'s|s| is| was| are| were)? (?:(?:her|his|its|their) |the (?=[\w-]+ [\w-]+))?"
+    r"(?:(?!(?:did|does|do|is|was|are|were|has|have|had|will|would|can|could|the|a|an)\b)"
     r"[\w-]+ ){0,2}(?P<noun>leader|person|man|woman|official|executive|minister|journalist|reporter|chief|"
     r"founder|owner|ceo|spokes(?:man|woman|person)|politician|opponent|critic|author|president|"
     r"company|companies|firm|organi[sz]ation|agency|app|application|newspaper|paper|"
     r"outlet|platform|service|watchdog|regulator|office|official|president|"
     r"website|site|network|social network|store|stores|brand|group|party|law|laws|team|body|ministry|"
     r"mayor|governor|king|queen|emperor|prince|princess|pope|general|senator|actor|actress|singer|band|"
-    r"album|song|book|novel|film|movie|ship|club|university|school|park|building|bridge|street|award|prize)\b"
+    r"album|song|book|novel|film|movie|ship|club|university|school|park|building|bridge|street|award|prize|"
+    r"nickname|alias|character|game|console|label|format|system|language|device|product|model|show|series|"
+    r"magazine|channel|station|airport|river|island|mountain)\b"
 )
 _ASKED_NOUN_PATTERN = re.compile(_ASKED_NOUN, re.I)
 # Words that end the modifiers in front of a noun, walking back from it.
@@ -263,6 +276,14 @@ _ASKS: tuple[tuple[ShortKind, re.Pattern[str]], ...] = (
     ),
     ("person", re.compile(r"(^|[,;]|\band\b)\s*(who|whom|whose)\b|\bwho('s| is| was| did)\b", re.I)),
 )
+# Between commas after a name, a phrase that opens with a preposition, a conjunction, an
+# adverb or a verb says when or what it did, not what it is: "Lightning, on September 12,",
+# "Foxconn, Apple's manufacturer, initially denied the abuses,".
+_NOT_NOUN_PHRASE = re.compile(
+    r"(?:on|in|at|by|for|from|with|without|during|after|before|since|until|as|to|into|which|who|whom|whose|"
+    r"where|when|while|and|but|or|so|if|because|although|though|however|then|also|including|not|"
+    r"[a-z]+ly|[a-z]+ed)\b"
+)
 # "what is Roskomnadzor?", "whats the FSB": one to three words naming something.
 _WHAT_IS_NAME = re.compile(r"^\W*(?:and\s+)?what(?:'s| is| was|s)\s+(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,2}\W*$", re.I)
 _WHO_IS = re.compile(r"^\W*(?:and\s+)?(?:who|what)(?:'s| is| was| are| were|s)\s+(?P<subject>.+?)\W*$", re.I)
@@ -278,6 +299,8 @@ class Span:
 
 def asked_short_kind(question: str) -> ShortKind | None:
     """The kind of short answer ``question`` asks for, or None for why/how/what-happened questions."""
+    if asked_initialism(question) is not None:
+        return "expansion"
     for kind, pattern in _ASKS:
         if pattern.search(question):
             return kind
@@ -292,6 +315,9 @@ def short_answer(question: str, sentence: str, stem: Callable[[str], str], about
     that?" after a question on Facebook), whose words locate the answer.
     """
     kind = asked_short_kind(question)
+    if kind == "expansion":
+        initialism = asked_initialism(question)
+        return None if initialism is None else expansion(initialism, sentence)
     if kind == "person" or (kind is None and _WHAT_IS_NAME.match(question)):
         subject = _find_subject(question, sentence)
         if subject is not None:
@@ -534,7 +560,9 @@ def _names(sentence: str) -> list[Span]:
     for match in _CAPITALISED.finditer(sentence):
         start, text = match.start(), match.group()
         first = text.split()[0]
-        if _opens_sentence(sentence, start) and fold(first).strip("’'") in _OPENERS | _QUANTIFIERS:
+        if _opens_sentence(sentence, start) and (
+            fold(first).strip("’'") in _OPENERS | _QUANTIFIERS or _OPENING_ADVERB.match(sentence, start)
+        ):
             rest = text[len(first) :].lstrip()
             if not rest:
                 continue
@@ -559,8 +587,9 @@ def _description(found: re.Match[str], sentence: str) -> str | None:
     after = re.match(
         r",\s+([^,;:“”()]{3,80}?),|,\s+((?:the|a|an)\s+[^,;:“”()]{3,80}?)[.!?]?[’”\"')]*$", sentence[found.end() :]
     )
-    if after and len((after.group(1) or after.group(2)).split()) <= 8:
-        return after.group(1) or after.group(2)
+    apposition = after and (after.group(1) or after.group(2))
+    if apposition and len(apposition.split()) <= 8 and not _NOT_NOUN_PHRASE.match(apposition):
+        return apposition
     # "The FDNY's motto is New York's Bravest.": what the sentence says X is, to its end.
     said = re.match(
         r"\s+(?:is|was|are|were)\s+(?!(?:not|also|now|still|being)\b)([^,;:“”()]{2,60}?)[.!?]?[’”\"')]*$",
@@ -627,6 +656,9 @@ def _which_of_noun(question: str, sentence: str, stem: Callable[[str], str]) -> 
             if not joins and (len(kept) >= _MODIFIERS or fold(word) in _OPENERS or _NOT_MODIFIER.fullmatch(word)):
                 break
             kept.insert(0, word)
+        if kept and kept[-1][:1].isupper():
+            # A proper name ("Pelham Bay Park") is its capitalised words, not "city is" before them.
+            kept = _capitalised_tail(kept)
         while kept and fold(kept[0]) in ("and", "or"):
             kept.pop(0)
         phrase = Span(match.start() - len(" ".join(kept)) - 1, match.end())
@@ -639,6 +671,20 @@ def _which_of_noun(question: str, sentence: str, stem: Callable[[str], str]) -> 
         ):
             return sentence[phrase.start : phrase.end]
     return None
+
+
+_NAME_JOINERS = frozenset({"of", "and", "&", "de"})
+
+
+def _capitalised_tail(words: list[str]) -> list[str]:
+    """The last run of ``words`` that are capitalised, small joining words inside it kept
+    ("Office of Parks")."""
+    start = len(words)
+    while start > 0 and (words[start - 1][:1].isupper() or fold(words[start - 1]) in _NAME_JOINERS):
+        start -= 1
+    while start < len(words) and fold(words[start]) in _NAME_JOINERS:
+        start += 1
+    return words[start:]
 
 
 _ASKS_PRICE = re.compile(

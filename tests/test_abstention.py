@@ -9,11 +9,9 @@ from index.abstention import (
     AbstentionEvidence,
     AbstentionRule,
     decide,
-    initialism_words,
     is_topic_word,
     names_as_written,
     reporting_veto,
-    spells_out,
     topic_support,
     veto_reason,
 )
@@ -201,6 +199,9 @@ def test_decide(veto: str | None, score: float, support: float, typed: bool, rea
         ("What does HP stand for?", "Apple sold iPods made by Hewlett-Packard.", False),
         ("What does HP stand for?", "He promised a new iPod.", True),
         ("What does SDK stand for?", "Apple released a kit.", True),
+        # The name before the initialism in brackets defines it, in whatever order the initials come.
+        ("What does FDNY stand for?", "The New York City Fire Department (FDNY) provides fire protection.", False),
+        ("What does the acronym FDNY stand for?", "The FDNY provides fire protection.", True),
         ("Who is the definition of inspiration?", "She called her mother the definition of inspiration.", False),
         ("What is the definition of a tablet?", "Apple sold a tablet.", True),
         ("Will Instagram come back in Russia?", "Instagram has 80 million users who will be cut off.", True),
@@ -211,41 +212,6 @@ def test_decide(veto: str | None, score: float, support: float, typed: bool, rea
 )
 def test_reporting_veto(question: str, passage: str, vetoed: bool) -> None:
     assert (reporting_veto(question, passage) is not None) is vetoed
-
-
-@pytest.mark.parametrize(
-    ("letters", "passage", "capitalised", "spelt"),
-    [
-        ("HP", "made by Hewlett-Packard", True, True),
-        ("BOA", "the Bank of America", True, False),  # "of" is skipped, not an initial
-        ("BA", "the Bank of America", True, True),
-        ("DRM", "digital rights management", True, False),
-        ("DRM", "digital rights management", False, True),
-        ("HP", "he promised", True, False),
-        ("NYC", "New York", True, False),
-    ],
-)
-def test_spells_out(letters: str, passage: str, capitalised: bool, spelt: bool) -> None:
-    assert spells_out(letters, passage, capitalised=capitalised) is spelt
-
-
-@pytest.mark.parametrize(
-    ("question", "passage", "named"),
-    [
-        # The question's initialism spelt out in the passage, with dots or without.
-        ("What share of the US market?", "sales in the United States rose", {"US"}),
-        ("What share of the U.S. market?", "sales in the United States rose", {"U.S."}),
-        # The question's capitalised words spelling out an initialism of the passage.
-        ("How many records in the United States?", "she sold 15 million albums in the US", {"United", "States"}),
-        ("Who runs Bank of America?", "the BA chief said", {"Bank", "of", "America"}),
-        # Nothing spelt either way.
-        ("What share of the US market?", "sales in Europe rose", set()),
-        ("How many records in the United States?", "she sold 15 million albums in the UK", set()),
-        ("Who is the CEO?", "the chief executive officer", set()),  # capitals only
-    ],
-)
-def test_initialism_words(question: str, passage: str, named: set[str]) -> None:
-    assert initialism_words(question, passage) == named
 
 
 @pytest.mark.parametrize(

@@ -136,6 +136,10 @@ def test_one_document_id_per_text() -> None:
         # A code with a digit is no name the article must use: it may write it out.
         ("What did Russia earn in Q2 2007?", []),
         ("What did Belarus earn in 1Q08?", ["Belarus"]),
+        # Known by the opening of a name the texts write ("Russia"), not of a common word
+        # ("regulator"): "Beyoncé" is not "beyond".
+        ("Are Russians affected?", []),
+        ("What did Regulus say?", ["Regulus"]),
     ],
 )
 def test_unknown_names_are_corpus_wide(lexical: LexicalIndex, question: str, unknown: list[str]) -> None:

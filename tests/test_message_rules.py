@@ -98,9 +98,18 @@ def _stem(word: str) -> str:
     [
         ("Who is the head of Acme?", "The head of Acme, Jane Doe, said profits rose.", "Jane Doe"),
         ("Who is Jane Doe?", "Jane Doe, the head of Acme, said profits rose.", "the head of Acme"),
+        # Between commas, what the name did or when is no apposition saying what it is.
+        ("what is lightning", "It made a new connector, named Lightning, on September 12, 2012.", None),
+        ("who is apple's supplier", "Foxconn, Apple's supplier, initially denied the abuses, then relented.", None),
         ("Who wrote about the rift?", "Several biographers wrote about the rift.", None),
         ("what is the FSB", "She had threats from the FSB, the successor to the KGB.", "the successor to the KGB"),
         ("How many staff work there?", "This surprised the 300 staff who work there.", "300 staff"),
+        # A proper name before the asked noun is its capitalised words; an opening adverb is no name.
+        ("What is the largest park in town?", "The largest park in town is Pelham Bay Park.", "Pelham Bay Park"),
+        ("What is the nickname of the team?", "Additionally, the team's nickname is the Bombers.", "Bombers"),
+        # A unit written onto the number, or after it, goes with it; "30GB" is not "3".
+        ("How much storage did it have?", "The special edition had 30GB of storage.", "30GB"),
+        ("How much storage did the first one have?", "The first model had a 5 GB hard drive.", "5 GB"),
         (
             "What laws did they cite?",
             "They cited Russian propaganda and extremism laws.",
