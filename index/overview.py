@@ -6,6 +6,11 @@ sentence vectors), picked one at a time with a penalty for repeating what
 is already picked (maximal marginal relevance), and shown in article order.
 Sentences too short to stand alone, and sentences that lean on the one
 before them, are not picked.
+
+An encyclopedia article opens instead with a lead paragraph that summarises
+it (a news story's first paragraph is its one-sentence lede): when the first
+paragraph has ``LEAD_SENTENCES`` sentences or more, the overview is its
+opening sentences, in order.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from index.embedder import Vectors
 from index.passages import Unit
 
 SUMMARY_SENTENCES = 4
+LEAD_SENTENCES = 3
 _MIN_WORDS = 8
 # How much a candidate's likeness to sentences already picked counts against it.
 _REDUNDANCY = 0.5
@@ -26,9 +32,13 @@ _LEAD_BIAS = 0.15
 
 def key_sentences(units: Sequence[Unit], vectors: Vectors, count: int = SUMMARY_SENTENCES) -> list[int]:
     """Positions in ``units`` (one article's sentences, in order, with their vectors) of the
-    lede and the most central other sentences: at most ``count``, in article order."""
+    lede and the most central other sentences, or of the lead paragraph's first sentences:
+    at most ``count``, in article order."""
     if not units:
         return []
+    lead = [i for i, unit in enumerate(units) if unit.paragraph == units[0].paragraph]
+    if len(lead) >= LEAD_SENTENCES:
+        return lead[:count]
     chosen = [0]
     eligible = [
         i

@@ -326,6 +326,9 @@ def short_answer(question: str, sentence: str, stem: Callable[[str], str], about
             return _description(subject, sentence)
     if kind is None:
         return None
+    if kind == "time" and _LIFESPAN.search(sentence) and (_ASKS_BIRTH.search(question) or _ASKS_DEATH.search(question)):
+        # A date of birth is no answer to "when did she die?", whatever its distance.
+        return _lifespan_end(question, sentence)
     if kind == "name":
         which = _which_of_noun(question, sentence, stem)
         if which is not None:
@@ -670,6 +673,31 @@ def _which_of_noun(question: str, sentence: str, stem: Callable[[str], str]) -> 
             and _distance(sentence, phrase, anchors) <= MAX_PHRASE_GAP
         ):
             return sentence[phrase.start : phrase.end]
+    return None
+
+
+# A life's dates in brackets after a name, as encyclopedias open a biography: "Frédéric
+# Chopin (/ˈʃoʊpæn/; 22 February or 1 March 1810 – 17 October 1849)", "Beyoncé (born
+# September 4, 1981)". Pronunciations and other notes before a semicolon are skipped.
+_YEAR_END = r"\d{3,4}(?:\s*(?:BC|AD|BCE|CE)\b)?"
+_LIFESPAN = re.compile(
+    rf"\((?:[^()]*;\s*)?(?:(?:born|b\.)\s+(?P<only>[^();–]*?{_YEAR_END})|"
+    rf"(?P<born>[^();–]*?{_YEAR_END})\s*[–-]\s*(?P<died>[^();–]*?{_YEAR_END}))\)"
+)
+_ASKS_BIRTH = re.compile(r"\b(born|birth|birthday)\b", re.I)
+_ASKS_DEATH = re.compile(r"\b(die|died|dies|death|pass away|passed away)\b", re.I)
+
+
+def _lifespan_end(question: str, sentence: str) -> str | None:
+    """For "when was X born?" or "when did X die?", that end of a life's dates in brackets
+    (None for the death of someone the brackets give only a birth for)."""
+    lifespan = _LIFESPAN.search(sentence)
+    if lifespan is None:
+        return None
+    if _ASKS_BIRTH.search(question):
+        return (lifespan.group("only") or lifespan.group("born")).strip()
+    if _ASKS_DEATH.search(question) and lifespan.group("died"):
+        return lifespan.group("died").strip()
     return None
 
 

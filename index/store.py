@@ -43,7 +43,8 @@ from index.word_store import StoredWords
 # 3: units carry the general dependence flags; documents their aliases.
 # 4: sentences split as a reader would (not at "No. 1", "Op. 28", nor joined across a
 #    footnote mark), and units say how many sentences before them retrieval reads them with.
-FORMAT_VERSION = 4
+# 5: a sentence may end at "Inc.", "U.S." and the like when a word that opens sentences follows.
+FORMAT_VERSION = 5
 MANIFEST = "manifest.json"
 
 

@@ -15,6 +15,13 @@ _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st jr sr gen gov sen rep col lt sgt capt inc co corp ltd vs etc jan feb mar apr "
     "jun jul aug sep sept oct nov dec u.s u.k e.g i.e".split()
 )
+# Abbreviations that often end a sentence: "… by Apple Inc. The first line …" splits there when
+# a word that opens sentences follows ("Mr. The" never comes; "Apple Inc. Chief" may).
+_ENDING_ABBREVIATIONS = frozenset("inc co corp ltd etc jr sr u.s u.k".split())
+_SENTENCE_OPENERS = frozenset(
+    "The A An In On At It Its He She His Her They Their This These That Those There But However After "
+    "Before When While Since During Although Despite As By For From Also Then Today".split()
+)
 
 # Words that end in a full stop before a number: "Piano Concerto No. 1", "Op. 28", "pp. 12–14".
 _NUMBER_ABBREVIATIONS = frozenset("no nos nr op opp vol vols p pp fig figs art arts ch chap sec pt fl ca".split())
@@ -41,7 +48,7 @@ def split_sentences(paragraph: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        if _ends_with_abbreviation(text[start : match.start() + 1], text[match.end()]):
+        if _ends_with_abbreviation(text[start : match.start() + 1], text[match.end() :]):
             continue
         sentences.append(text[start : match.end()].rstrip())
         start = match.end()
@@ -52,11 +59,15 @@ def split_sentences(paragraph: str) -> list[str]:
 
 
 def _ends_with_abbreviation(fragment: str, following: str) -> bool:
+    """Whether the stop that ends ``fragment`` is an abbreviation's, not a sentence's, given
+    the text ``following`` it."""
     last = fragment.rsplit(maxsplit=1)[-1].rstrip(".").lower().lstrip("‘“\"'([")
+    if last in _ENDING_ABBREVIATIONS and following.split(maxsplit=1)[0] in _SENTENCE_OPENERS:
+        return False
     # A single letter before the stop is an initial, as in "J. Smith".
     if last in _ABBREVIATIONS or len(last) == 1 and last.isalpha():
         return True
-    return following.isdigit() and last in _NUMBER_ABBREVIATIONS
+    return following[:1].isdigit() and last in _NUMBER_ABBREVIATIONS
 
 
 # The article's words are folded again for every question: kept, not redone.

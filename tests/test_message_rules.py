@@ -104,6 +104,11 @@ def _stem(word: str) -> str:
         ("Who wrote about the rift?", "Several biographers wrote about the rift.", None),
         ("what is the FSB", "She had threats from the FSB, the successor to the KGB.", "the successor to the KGB"),
         ("How many staff work there?", "This surprised the 300 staff who work there.", "300 staff"),
+        # A life's dates in brackets: born is the first end, died the second; no death date, no answer.
+        ("when was he born", "Jan Kos (/kɒs/; 1 March 1810 – 17 October 1849) was a composer.", "1 March 1810"),
+        ("When did Kos die?", "Jan Kos (/kɒs/; 1 March 1810 – 17 October 1849) was a composer.", "17 October 1849"),
+        ("When was she born?", "Ann Lee (born September 4, 1981) is a singer.", "September 4, 1981"),
+        ("When did she die?", "Ann Lee (born September 4, 1981) is a singer.", None),
         # A proper name before the asked noun is its capitalised words; an opening adverb is no name.
         ("What is the largest park in town?", "The largest park in town is Pelham Bay Park.", "Pelham Bay Park"),
         ("What is the nickname of the team?", "Additionally, the team's nickname is the Bombers.", "Bombers"),

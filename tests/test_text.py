@@ -17,6 +17,10 @@ CORPUS_FILE = Path(__file__).resolve().parent.parent / "corpus" / "russia-instag
         ("One. Two.", ["One.", "Two."]),
         ("He said ‘no.’ Then he left.", ["He said ‘no.’", "Then he left."]),
         ("Mr. Smith met Dr. Jones in the U.S. on Monday.", ["Mr. Smith met Dr. Jones in the U.S. on Monday."]),
+        # "Inc." and "U.S." end a sentence when a word that opens sentences follows.
+        ("Made by Apple Inc. The first came in 2001.", ["Made by Apple Inc.", "The first came in 2001."]),
+        ("Sold in the U.S. She left.", ["Sold in the U.S.", "She left."]),
+        ("Apple Inc. Chief Tim Cook spoke.", ["Apple Inc. Chief Tim Cook spoke."]),
         ("J. Doe wrote it. It sold 3.5 million copies!", ["J. Doe wrote it.", "It sold 3.5 million copies!"]),
         ("Is it? Yes.", ["Is it?", "Yes."]),
         ("Concerto No. 1 (Op. 11) and Études (Opp. 10, 25).", ["Concerto No. 1 (Op. 11) and Études (Opp. 10, 25)."]),
