@@ -14,13 +14,13 @@ from index.abstention import AbstentionEvidence, AbstentionRule, decide, gather_
 from index.corpus import corpus_fingerprint
 from index.embedder import Embedder, SentenceTransformerEmbedder, WordVectors
 from index.errors import BUILD_COMMAND, IndexCorruptError, IndexStaleError
-from index.intents import MetadataField, read_message
+from index.intents import MetadataField, names_the_article, read_message
 from index.language import detect_language, load_identifiers, not_english_reply
 from index.lexical import LexicalIndex
 from index.overview import key_sentences
 from index.passages import Unit, unreadable_alone
 from index.questions import needs_context, split_question
-from index.replies import NOT_IN_ARTICLE, about_reply, example_question, render_plain, smalltalk_reply
+from index.replies import NOT_IN_ARTICLE, about_reply, example_question, has_field, render_plain, smalltalk_reply
 from index.retrieval import Evidence, Query, Retriever, Weights
 from index.short_answer import asked_short_kind, short_answer
 from index.spelling import QueryCorrector, alias_map, english_frequency, initialisms
@@ -173,7 +173,10 @@ class Engine:
                 question, reply=self._framed(question, "smalltalk", smalltalk_reply(reading.smalltalk, self.documents))
             )
         if reading.intent == "about" and reading.field is not None:
-            return _Plan(question, reply=self._about(question, reading.field, previous))
+            documents = self._about_documents(question, previous)
+            # "When was it released?" of an article without a date asks about its subject.
+            if names_the_article(reading.text) or any(has_field(d, reading.field) for d in documents):
+                return _Plan(question, reply=self._about(question, reading.field, documents))
         if reading.intent == "overview":
             return _Plan(question, reply=self._overview(question, previous))
         language = detect_language(reading.text, self._retriever.lexical.is_name_word)
@@ -230,7 +233,8 @@ class Engine:
             # One quote for each part, in the order of the question.
             chosen = list({ranking[0].unit: ranking[0] for _, ranking, _ in answered}.values())
         citations = self._citations(chosen)
-        short = short_of(answered[0][0], citations[0].text, about=answered[0][2])
+        asked, _, about = answered[0]
+        short = short_of(asked, citations[0].text, about=about, title=self._title(citations[0].document))
         return Answer(
             question=plan.question,
             abstained=False,
@@ -254,7 +258,8 @@ class Engine:
             return ranking
         best = ranking[0].score
         close = [e for e in ranking[: self.tuning.answer_among] if e.score >= best - self.tuning.answer_within]
-        holds = [short_of(asked, self._units[e.unit].text, about=about) is not None for e in close]
+        units = [self._units[e.unit] for e in close]
+        holds = [short_of(asked, u.text, about=about, title=self._title(u.document)) is not None for u in units]
         if not any(holds) or holds[0]:
             return ranking
         chosen = close[holds.index(True)]
@@ -264,6 +269,9 @@ class Engine:
         if not ranking:
             return "nothing in the article matches"
         return decide(gather_evidence(query, query_words, ranking[0], self._retriever), self.tuning.abstention)
+
+    def _title(self, document: str) -> str:
+        return self._documents[document].title
 
     def _stem(self, word: str) -> str:
         return self._retriever.lexical.stem(word)
@@ -339,9 +347,13 @@ class Engine:
         best = max(shared, key=lambda d: shared[d])
         return self._documents[best] if shared[best] > 0 else None
 
-    def _about(self, question: str, field: MetadataField, previous: Answer | None) -> Answer:
+    def _about_documents(self, question: str, previous: Answer | None) -> list[DocumentInfo]:
+        """The articles a question about an article's metadata is about: the one it names or
+        the one in focus, else all."""
         document = self._titled_in(question) or self._document_in_focus(previous)
-        documents = [document] if document is not None else list(self.documents)
+        return [document] if document is not None else list(self.documents)
+
+    def _about(self, question: str, field: MetadataField, documents: Sequence[DocumentInfo]) -> Answer:
         text = "\n\n".join(about_reply(d, field) for d in documents)
         return self._framed(question, "about", text)
 

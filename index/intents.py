@@ -174,6 +174,11 @@ def smalltalk_kind(text: str) -> SmalltalkKind | None:
     return None
 
 
+def names_the_article(text: str) -> bool:
+    """Whether ``text`` says "the article", "this story" and the like."""
+    return re.search(_THE_ARTICLE, text, re.I) is not None
+
+
 def metadata_field(text: str) -> MetadataField | None:
     """Which fact about the article itself ``text`` asks for (author, source, date,
     url, title), or None when it asks about the article's contents."""

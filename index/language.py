@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bm25s.stopwords import STOPWORDS_EN
+from wordfreq import zipf_frequency
 
 from index.text import words
 
@@ -33,6 +34,9 @@ _LATIN_CANDIDATES = ("en", "de", "fr", "es", "pt", "it", "nl", "pl", "tr", "id",
 _MIN_CONFIDENCE = 0.5
 # Share of a Latin message's (non-name) words that must be English for it to read as English.
 _ENGLISH_SHARE = 0.6
+_LONG_WORD = 5
+# Zipf 4: about ten uses per million words of English.
+_COMMON_ZIPF = 4.0
 _ENGLISH_EXTRA = frozenset(
     "who whom whose what which when where why how is are was were did does do can could would should will "
     "pls plz ppl u ur r wat wut bc thx ty lol ok okay hi hey yo tl dr insta abt bout govt".split()
@@ -95,8 +99,15 @@ def _reads_as_english(text: str, is_name: Callable[[str], bool]) -> bool:
     tokens = [w for w in words(text) if w not in capitalised and not is_name(w)]
     if len(tokens) < 2:
         return True
-    english = sum(w in STOPWORDS_EN or w in _ENGLISH_EXTRA for w in tokens)
+    english = sum(w in STOPWORDS_EN or w in _ENGLISH_EXTRA or _common_english_word(w) for w in tokens)
     return english >= _ENGLISH_SHARE * len(tokens)
+
+
+def _common_english_word(word: str) -> bool:
+    """A long, common English word ("meaning"): short ones ("la", "de", "est") are as
+    common in the Romance languages' words English text quotes."""
+    # "l'application" is French however common "application" is.
+    return len(word) >= _LONG_WORD and word.isalpha() and zipf_frequency(word, "en") >= _COMMON_ZIPF
 
 
 def load_identifiers() -> None:

@@ -52,6 +52,13 @@ def example_question(documents: Sequence[DocumentInfo]) -> str:
     return examples[0] if examples else "What is this article about?"
 
 
+def has_field(document: DocumentInfo, field: MetadataField) -> bool:
+    """Whether ``document`` gives the metadata ``field`` ("all": any; the title always)."""
+    values = {"title": document.title, "author": document.author, "source": document.source}
+    values |= {"date": document.date, "url": document.url}
+    return field == "all" or bool(values[field])
+
+
 def about_reply(document: DocumentInfo, field: MetadataField) -> str:
     """The article's metadata, the asked fact first."""
     facts = {

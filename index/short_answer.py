@@ -186,8 +186,10 @@ _EVENT_KINDS = frozenset(("time", "duration", "age", "number"))
 
 # Capitalised words, possibly joined by "of"/"de"/"al" and possessives: "Prosecutor
 # General’s Office", "Bank of America", "Adam Mosseri".
+# A capitalised word, or a brand written with a small letter first ("iPod", "eBay").
+_NAME_START = rf"(?:[{UPPER}])"
 _CAPITALISED = re.compile(
-    rf"\b(?:[{UPPER}][\w’'.-]*)(?:\s+(?:(?:of|de|del|da|van|von|al|bin|the)\s+)?(?:[{UPPER}][\w’'.-]*|\d+))*"
+    rf"\b(?:{_NAME_START}[\w’'.-]*)(?:\s+(?:(?:of|de|del|da|van|von|al|bin|the)\s+)?(?:{_NAME_START}[\w’'.-]*|\d+))*"
 )
 # "Additionally,", "Unsurprisingly,": an adverb opening a sentence (long, so "Italy," stays a name).
 _OPENING_ADVERB = re.compile(r"[A-Z][a-z]{5,}ly,")
@@ -211,7 +213,7 @@ _QUESTION_WORDS = frozenset(STOPWORDS_EN) | frozenset(
     "who whom whose what which when where why how many much long did does do was were is are say said tell "
     "according article happen happened again exactly even whats called named name names".split()
 )
-_PLACE_PREPOSITION = re.compile(r"\b(?:in|at|on|from|to|inside|near|outside|across)\s+(?:the\s+)?$", re.I)
+_PLACE_PREPOSITION = re.compile(r"\b(?:in|at|on|from|to|inside|within|near|outside|across)\s+(?:the\s+)?$", re.I)
 
 # "which security agency": up to two words before the noun, none of them a verb or article.
 _ASKED_NOUN = (
@@ -284,6 +286,12 @@ _NOT_NOUN_PHRASE = re.compile(
     r"where|when|while|and|but|or|so|if|because|although|though|however|then|also|including|not|"
     r"[a-z]+ly|[a-z]+ed)\b"
 )
+_PAST_VERB = re.compile(
+    r"[a-z]+ed|met|told|said|sent|gave|made|won|beat|led|took|left|became|wrote|sold|bought|saw|knew|"
+    r"caught|fought|brought|taught|struck|chose|drew|overthrew|threw|forgave|shot|hit|let|put|became",
+)
+_OPENING_QUOTES = frozenset('"“‘\'')
+_REFERS_BY_PRONOUN = re.compile(r"\b(?:she|he|her|his|hers|him)\b", re.I)
 # "what is Roskomnadzor?", "whats the FSB": one to three words naming something.
 _WHAT_IS_NAME = re.compile(r"^\W*(?:and\s+)?what(?:'s| is| was|s)\s+(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,2}\W*$", re.I)
 _WHO_IS = re.compile(r"^\W*(?:and\s+)?(?:who|what)(?:'s| is| was| are| were|s)\s+(?P<subject>.+?)\W*$", re.I)
@@ -307,12 +315,17 @@ def asked_short_kind(question: str) -> ShortKind | None:
     return None
 
 
-def short_answer(question: str, sentence: str, stem: Callable[[str], str], about: str = "") -> str | None:
+def short_answer(
+    question: str, sentence: str, stem: Callable[[str], str], about: str = "", title: str = ""
+) -> str | None:
     """The exact substring of ``sentence`` that answers ``question`` in a few words, or None.
 
     ``stem`` maps a folded word to its stem, so that "owns" finds "owner";
     ``about`` is what a follow-up question was searched with ("when was
-    that?" after a question on Facebook), whose words locate the answer.
+    that?" after a question on Facebook), whose words locate the answer;
+    ``title`` is the title of the sentence's article: a question that says
+    "her" or "his", or names part of it, is about its subject, which is not
+    then the answer.
     """
     kind = asked_short_kind(question)
     if kind == "expansion":
@@ -351,6 +364,11 @@ def short_answer(question: str, sentence: str, stem: Callable[[str], str], about
         for s in _candidates(kind, sentence, anchors, question)
         if not _restates_question(sentence[s.start : s.end], asked)
     ]
+    if kind in _EVENT_KINDS and not _ASKS_LIFE.search(question):
+        # "Li Zicheng (1606–1645)", "the Hongwu Emperor (r. 1368–1398)": a life's or reign's
+        # dates in brackets are not when the sentence's event happened.
+        life = [m.span() for m in _BRACKETED_LIFE.finditer(sentence)]
+        spans = [s for s in spans if not any(a <= s.start and s.end <= b for a, b in life)]
     if kind in ("person", "name", "place"):
         # "Alexi Navalny" does not answer a question about Navalny's app.
         # A place is judged by the asker's own words: "the Apple and Google app stores" answers
@@ -368,6 +386,11 @@ def short_answer(question: str, sentence: str, stem: Callable[[str], str], about
             )
             or _relative_of_asked(question, sentence[s.start : s.end], said)
         ]
+        titled = _words_of(title)
+        if titled and (_REFERS_BY_PRONOUN.search(question) or _shares_word(title, _words_of(question))):
+            # A question about the article's subject ("her boyfriend", "who developed Twilight
+            # Princess?") is not answered by its name ("Beyoncé", "The Legend of Zelda").
+            spans = [s for s in spans if not _restates_question(sentence[s.start : s.end], titled)]
     if not spans:
         return None
     if kind == "role":
@@ -474,6 +497,8 @@ def _candidates(kind: ShortKind, sentence: str, anchors: Sequence[tuple[int, flo
     names = [s for s in names if not _modifies_a_noun(sentence, s)]
     people = [s for s in names if not _TIME.fullmatch(sentence[s.start : s.end])]
     if kind == "person":
+        # A name in quotes is a title ("Single Ladies"), not who did something.
+        people = [s for s in people if sentence[max(0, s.start - 1) : s.start] not in _OPENING_QUOTES]
         people += [Span(m.start(), m.end()) for m in _ROLE.finditer(sentence)]
     if kind == "person" or (kind == "name" and not _NAMED_PLACE.search(question)):
         # "in Russia" is where, not who, nor the executive's name.
@@ -542,7 +567,13 @@ def _without_modifiers(sentence: str, names: list[Span]) -> list[Span]:
     kept = []
     for number, span in enumerate(names):
         between = sentence[span.end : names[number + 1].start] if number + 1 < len(names) else ""
-        if re.fullmatch(r"\s+[a-z]+\s+", between) and between.strip() not in _QUESTION_WORDS:
+        # A verb between two names ("Apple sued Samsung", "the emperor invited Deshin Shekpa")
+        # leaves the first the one who did it.
+        if (
+            re.fullmatch(r"\s+[a-z]+\s+", between)
+            and between.strip() not in _QUESTION_WORDS
+            and not _PAST_VERB.fullmatch(between.strip())
+        ):
             continue
         kept.append(span)
     return kept
@@ -602,7 +633,7 @@ def _description(found: re.Match[str], sentence: str) -> str | None:
         return said.group(1)
     before = re.search(r"(?:^|,\s+|\b(?:by|from|with)\s+)([^,;:“”()]{3,80}?),\s+$", sentence[: found.start()])
     # "However, X …" is no description: one word before a comma is an opener, not a title.
-    if before and 2 <= len(before.group(1).split()) <= 8:
+    if before and 2 <= len(before.group(1).split()) <= 8 and not _NOT_NOUN_PHRASE.match(before.group(1).lower()):
         return before.group(1)
     if not found.group()[:1].isupper():
         # "Who were the agents?": the name in front says whose ("the supposed FSB agents").
@@ -683,6 +714,12 @@ _YEAR_END = r"\d{3,4}(?:\s*(?:BC|AD|BCE|CE)\b)?"
 _LIFESPAN = re.compile(
     rf"\((?:[^()]*;\s*)?(?:(?:born|b\.)\s+(?P<only>[^();–]*?{_YEAR_END})|"
     rf"(?P<born>[^();–]*?{_YEAR_END})\s*[–-]\s*(?P<died>[^();–]*?{_YEAR_END}))\)"
+)
+_BRACKETED_LIFE = re.compile(
+    rf"\((?:[^()]*;\s*)?(?:(?:born|b\.|r\.|reigned|ruled)\s+[^()]*?{_YEAR_END}|[^();–]*?{_YEAR_END}\s*[–-]\s*[^();–]*?{_YEAR_END})\)"
+)
+_ASKS_LIFE = re.compile(
+    r"\b(born|birth|birthday|die|died|dies|death|pass(ed)? away|reign|reigned|rule|ruled|old|age)\b", re.I
 )
 _ASKS_BIRTH = re.compile(r"\b(born|birth|birthday)\b", re.I)
 _ASKS_DEATH = re.compile(r"\b(die|died|dies|death|pass away|passed away)\b", re.I)

@@ -44,7 +44,8 @@ from index.word_store import StoredWords
 # 4: sentences split as a reader would (not at "No. 1", "Op. 28", nor joined across a
 #    footnote mark), and units say how many sentences before them retrieval reads them with.
 # 5: a sentence may end at "Inc.", "U.S." and the like when a word that opens sentences follows.
-FORMAT_VERSION = 5
+# 6: and at a single letter ("Jay Z. She …").
+FORMAT_VERSION = 6
 MANIFEST = "manifest.json"
 
 

@@ -19,7 +19,7 @@ _ABBREVIATIONS = frozenset(
 # a word that opens sentences follows ("Mr. The" never comes; "Apple Inc. Chief" may).
 _ENDING_ABBREVIATIONS = frozenset("inc co corp ltd etc jr sr u.s u.k".split())
 _SENTENCE_OPENERS = frozenset(
-    "The A An In On At It Its He She His Her They Their This These That Those There But However After "
+    "The In On At It Its He She His Her They Their This These That Those There But However After "
     "Before When While Since During Although Despite As By For From Also Then Today".split()
 )
 
@@ -62,7 +62,9 @@ def _ends_with_abbreviation(fragment: str, following: str) -> bool:
     """Whether the stop that ends ``fragment`` is an abbreviation's, not a sentence's, given
     the text ``following`` it."""
     last = fragment.rsplit(maxsplit=1)[-1].rstrip(".").lower().lstrip("‘“\"'([")
-    if last in _ENDING_ABBREVIATIONS and following.split(maxsplit=1)[0] in _SENTENCE_OPENERS:
+    # "Beyoncé married Jay Z. She …": a letter is an initial before a name, not before "She".
+    ends = last in _ENDING_ABBREVIATIONS or (len(last) == 1 and last.isalpha())
+    if ends and following.split(maxsplit=1)[0] in _SENTENCE_OPENERS:
         return False
     # A single letter before the stop is an initial, as in "J. Smith".
     if last in _ABBREVIATIONS or len(last) == 1 and last.isalpha():

@@ -96,6 +96,21 @@ def test_an_article_without_examples_suggests_its_overview(tmp_path: Path, fake_
     assert engine.answer(suggestion).kind == "overview"
 
 
+def test_a_date_the_article_lacks_is_asked_of_its_contents(tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "library.txt").write_text(SECOND_ARTICLE, encoding="utf-8")
+    build_index(corpus, tmp_path / "index", fake_embedder)
+    engine = Engine.open(corpus, tmp_path / "index", fake_embedder.name, embedder=fake_embedder)
+    # "It" may be the library; the article says when it opened.
+    opened = engine.answer("When was it released?")
+    assert opened.kind != "about"
+    # Said of the article, the missing date is said to be missing; a source it has is given.
+    missing = engine.answer("when was this article published?")
+    assert missing.kind == "about" and missing.answer.startswith("The article doesn't give its date.")
+    assert engine.answer("who published it?").kind == "about"
+
+
 def test_markup_is_read_as_the_words_it_wraps(tiny_engine: Engine) -> None:
     marked = tiny_engine.answer("<b>who</b> <i>built</i> the ferry?")
     plain = tiny_engine.answer("who built the ferry?")

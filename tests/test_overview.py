@@ -19,7 +19,8 @@ def _units(paragraph_sizes: list[int]) -> list[Unit]:
 
 def _vectors(count: int) -> np.ndarray:
     vectors = np.random.default_rng(7).normal(size=(count, 8)).astype(np.float32)
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    normalised: np.ndarray = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    return normalised
 
 
 def test_a_lead_paragraph_is_the_overview() -> None:

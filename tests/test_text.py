@@ -21,6 +21,8 @@ CORPUS_FILE = Path(__file__).resolve().parent.parent / "corpus" / "russia-instag
         ("Made by Apple Inc. The first came in 2001.", ["Made by Apple Inc.", "The first came in 2001."]),
         ("Sold in the U.S. She left.", ["Sold in the U.S.", "She left."]),
         ("Apple Inc. Chief Tim Cook spoke.", ["Apple Inc. Chief Tim Cook spoke."]),
+        ("She married Jay Z. She said so.", ["She married Jay Z.", "She said so."]),
+        ("John F. Kennedy and Plan A. Smith spoke.", ["John F. Kennedy and Plan A. Smith spoke."]),
         ("J. Doe wrote it. It sold 3.5 million copies!", ["J. Doe wrote it.", "It sold 3.5 million copies!"]),
         ("Is it? Yes.", ["Is it?", "Yes."]),
         ("Concerto No. 1 (Op. 11) and Études (Opp. 10, 25).", ["Concerto No. 1 (Op. 11) and Études (Opp. 10, 25)."]),
