@@ -47,6 +47,12 @@ _ORDINALS = (
     "fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first"
 )
 
+# "the thirteenth installment", "ranked 16th": answers to "what number…?" and "where did it rank?".
+ORDINAL = re.compile(rf"\b(?:\d+(?:st|nd|rd|th)|{_ORDINALS})\b", re.I)
+_ASKS_RANK = re.compile(
+    r"\b(?:what|which) (?:number|place|position)\b|\b(?:what|which|where)\b.*\brank(?:ed|s)?\b", re.I
+)
+
 NUMBER, TIME, DURATION, MEASURE, CAUSE, NAME = "number", "time", "duration", "measure", "cause", "name"
 # "What does FDNY stand for?" asks for the words an initialism stands for.
 EXPANSION = "expansion"
@@ -68,6 +74,7 @@ _ASKS = (
         NUMBER,
         re.compile(
             r"\bhow\s+(many|much)\b|\bwhat\s+(number|percentage|share|amount)\b|\bnumber of\b|"
+            r"\b(what|which|where)\b.*\brank(ed|s)?\b|"
             r"\b(population|price|cost|revenue|salary|worth)\b",
             re.I,
         ),
@@ -151,7 +158,15 @@ def gives_type(sentence: str, kind: str, question: str = "") -> bool:
         return True
     if kind == NUMBER and PARTITIVE.search(sentence):
         return True
+    if kind == NUMBER and asks_rank(question) and ORDINAL.search(sentence):
+        return True
     return _holds(sentence, kind)
+
+
+def asks_rank(question: str) -> bool:
+    """Whether ``question`` asks which in a series or a ranking ("what number installment
+    is it?", "where did it rank?"), which an ordinal answers."""
+    return _ASKS_RANK.search(question) is not None
 
 
 @functools.lru_cache(maxsize=1 << 12)

@@ -23,7 +23,7 @@ from typing import Literal
 from bm25s.stopwords import STOPWORDS_EN
 from rapidfuzz import fuzz
 
-from index.answer_types import CURRENCY, PARTITIVE, UNIT_AFTER_NUMBER
+from index.answer_types import CURRENCY, ORDINAL, PARTITIVE, UNIT_AFTER_NUMBER, asks_rank
 from index.initialisms import asked_initialism, expansion
 from index.text import UPPER, fold
 
@@ -247,7 +247,7 @@ _ASKS: tuple[tuple[ShortKind, re.Pattern[str]], ...] = (
         "number",
         re.compile(
             r"\bhow (many|much|big|large|cold|hot|warm|tall|high|far|deep|heavy|fast|wide)\b|"
-            r"\bwhat (number|amount|sum)\b|\bthe number of\b",
+            r"\bwhat (number|amount|sum)\b|\bthe number of\b|\b(what|which|where)\b.*\brank(ed|s)?\b",
             re.I,
         ),
     ),
@@ -468,6 +468,8 @@ def _candidates(kind: ShortKind, sentence: str, anchors: Sequence[tuple[int, flo
         ]
         # "most of the …" counts roughly; the span is widened to the counted noun later.
         numbers += [Span(m.start(), m.end(1)) for m in PARTITIVE.finditer(sentence)]
+        if asks_rank(question):
+            numbers += _matches(ORDINAL, sentence)
         percents = [s for s in numbers if re.search(r"%|per ?cent", sentence[s.start : s.end], re.I)]
         if kind == "percent":
             return percents
@@ -531,7 +533,8 @@ def _with_counted_noun(sentence: str, span: Span, asked_stems: set[str], stem: C
                 break
         return span if last is None else Span(span.start, found[last].end())
     following = re.match(r"\s+([a-z][\w-]*)", sentence[span.end :])
-    if following and stem(fold(following.group(1))) in asked_stems:
+    # "16th on the list" for "where did it rank on the list?" counts no "on".
+    if following and fold(following.group(1)) not in STOPWORDS_EN and stem(fold(following.group(1))) in asked_stems:
         return Span(span.start, span.end + following.end())
     unit = UNIT_AFTER_NUMBER.match(sentence, span.end)
     return Span(span.start, unit.end()) if unit else span

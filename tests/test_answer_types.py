@@ -141,6 +141,10 @@ def test_name_answers(sentence: str, question: str, gives: bool) -> None:
         # Every number word up to a hundred counts, not only the common ones.
         ("How many states?", "Tibet comprised thirteen different states.", NUMBER, True),
         ("How many dates?", "The tour ran for seventy dates.", NUMBER, True),
+        # An ordinal says which in a series or a ranking, not how many.
+        ("What number installment is it?", "It is the thirteenth installment.", NUMBER, True),
+        ("Where did it rank?", "It ranked 16th on the list.", NUMBER, True),
+        ("How many games are there?", "It is the thirteenth installment.", NUMBER, False),
     ],
 )
 def test_sizes_and_rough_counts(question: str, sentence: str, kind: str, gives: bool) -> None:

@@ -133,6 +133,9 @@ def test_the_articles_subject_is_no_answer_about_it(question: str, sentence: str
         # A proper name before the asked noun is its capitalised words; an opening adverb is no name.
         ("What is the largest park in town?", "The largest park in town is Pelham Bay Park.", "Pelham Bay Park"),
         ("What is the nickname of the team?", "Additionally, the team's nickname is the Bombers.", "Bombers"),
+        # An ordinal answers which in a series, or a rank.
+        ("what number installment is it", "It is the thirteenth installment in the series.", "thirteenth installment"),
+        ("where did it rank on the list", "It ranked 16th on the magazine's list.", "16th"),
         # A unit written onto the number, or after it, goes with it; "30GB" is not "3".
         ("How much storage did it have?", "The special edition had 30GB of storage.", "30GB"),
         ("How much storage did the first one have?", "The first model had a 5 GB hard drive.", "5 GB"),
