@@ -188,7 +188,7 @@ class Engine:
         queries = []
         for number, part in enumerate(asked):
             # A later part that leans on an earlier one ("… and what did he tweet?") reads with it.
-            context = asked[number - 1] if number else _context_of(previous)
+            context = asked[number - 1] if number else self._context_of(previous, part)
             queries.append(self._query(question, part, context))
         return _Plan(question, parts=queries, part_texts=parts)
 
@@ -222,6 +222,7 @@ class Engine:
                 unanswered.append(part)
                 reasons.append(reason)
         query_text = " | ".join(q.text for q, _, _ in searched)
+        topic = " | ".join(self._topic(q) for q, _, _ in searched)
         if not answered:
             return self._not_in_article(plan.question, reasons[0], query_text)
         if len(answered) == 1:
@@ -241,10 +242,33 @@ class Engine:
             answer=render_plain(citations, self._documents, short_answer=short, unanswered=unanswered),
             citations=citations,
             query=query_text,
+            topic=topic,
             kind="answer",
             short_answer=short,
             unanswered=tuple(unanswered),
         )
+
+    def _context_of(self, previous: Answer | None, text: str) -> str | None:
+        """What a follow-up ``text`` to ``previous`` may lean on: the query it answered, if it
+        answered one; only its topic when ``text`` asks a thing of its own ("who developed
+        it?"), not when it asks nothing else ("when was that?")."""
+        if previous is None or previous.kind != "answer" or previous.abstained or not previous.query:
+            return None
+        if previous.topic and self._retriever.lexical.terms(text):
+            return previous.topic
+        return previous.query
+
+    def _topic(self, query: Query) -> str:
+        """What a follow-up that asks its own thing leans on after ``query``'s answer: a
+        follow-up's own words and the names it borrowed ("who developed it?" after "what
+        about the HD version?", itself after "who composed the music?", is about the HD
+        version, not the music)."""
+        if not query.own:
+            return query.text
+        is_name = self._retriever.lexical.is_name_word
+        borrowed = query.text[len(query.own) :].split()
+        names = [w for w in borrowed if any(is_name(t) for t in words(w))]
+        return " ".join([query.own, *names])
 
     def _answer_first(
         self, query: Query, ranking: list[Evidence], short_of: Callable[..., str | None]
@@ -384,11 +408,6 @@ class _Plan:
     part_texts: list[str] = field(default_factory=list)
 
 
-def _context_of(previous: Answer | None) -> str | None:
-    """What a follow-up to ``previous`` may lean on: the query it answered, if it answered one."""
-    if previous is None or previous.kind != "answer" or previous.abstained or not previous.query:
-        return None
-    return previous.query
 
 
 def valid_text(text: str) -> str:

@@ -81,3 +81,6 @@ class Answer:
     unanswered: tuple[str, ...] = ()
     # The language a non-English message was written in (ISO 639-1), for ``language``.
     language: str | None = None
+    # What a follow-up that asks its own thing leans on: the query, but for a follow-up only
+    # its own words and the names it borrowed, so that earlier questions' frames do not pile up.
+    topic: str = ""

@@ -111,6 +111,19 @@ def test_a_date_the_article_lacks_is_asked_of_its_contents(tmp_path: Path, fake_
     assert engine.answer("who published it?").kind == "about"
 
 
+def test_a_follow_up_leans_on_the_topic_not_on_every_earlier_question(tiny_engine: Engine) -> None:
+    first = tiny_engine.answer("Who built the ferry?")
+    second = tiny_engine.answer("what about the mayor Ines Albrecht?", previous=first)
+    # The elliptical follow-up is searched with the last question's frame...
+    assert "built" in second.query
+    # ...but a question of its own about it leans on its topic, not on that frame.
+    third = tiny_engine.answer("what did she say?", previous=second)
+    assert "Albrecht" in third.query and "built" not in third.query
+    # One that asks nothing else still leans on all of it.
+    fourth = tiny_engine.answer("and why?", previous=second)
+    assert "built" in fourth.query
+
+
 def test_markup_is_read_as_the_words_it_wraps(tiny_engine: Engine) -> None:
     marked = tiny_engine.answer("<b>who</b> <i>built</i> the ferry?")
     plain = tiny_engine.answer("who built the ferry?")
