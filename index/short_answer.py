@@ -810,12 +810,22 @@ def _asked_verb_stems(question: str, stem: Callable[[str], str]) -> frozenset[st
 
 
 def _does_asked_verb(sentence: str, span: Span, stems: frozenset[str], stem: Callable[[str], str]) -> bool:
-    """Whether the name at ``span`` is followed, within three words (past an apposition between
-    commas), by one of the asked verb's ``stems``."""
+    """Whether the name at ``span`` did what the question asks: it is followed, within three
+    words (past an apposition between commas), by one of the asked verb's ``stems``, not in
+    the passive ("was made by"), or it follows that verb and "by"."""
     if not stems:
         return False
+    # "… was developed by Nintendo": the name after the asked verb and "by" did it.
+    before = re.search(r"([^\W\d_]+)\s+by\s+$", sentence[: span.start])
+    if before and stem(fold(before.group(1))) in stems:
+        return True
     after = re.sub(r"^\s*,[^,]{1,80},", "", sentence[span.end :])
-    return any(stem(fold(word)) in stems for word in _WORD.findall(after)[:3])
+    following = list(_WORD.finditer(after))[:3]
+    for word in following:
+        if stem(fold(word.group())) in stems:
+            # "The Legend of Zelda was made by Nintendo": made, not the maker.
+            return not re.match(r"\s+by\b", after[word.end() :])
+    return False
 
 
 def _rest_of_asked_name(candidate: str, asked: Sequence[str]) -> bool:

@@ -120,6 +120,8 @@ def test_the_articles_subject_is_no_answer_about_it(question: str, sentence: str
         # A verb between two names leaves the first the doer; a noun makes it a modifier.
         ("Who sued Samsung?", "Back then Apple sued Samsung over the design.", "Apple"),
         ("Who criticised the ban?", "The ban was criticised by Putin opponent Alexi Navalny.", "Alexi Navalny"),
+        # In the passive, the name after "by" did it.
+        ("Who developed the game?", "The Legend of Zelda was developed by Nintendo EAD in Kyoto.", "Nintendo EAD"),
         # A quoted title is no person.
         ("Who sang Crazy in Love?", 'Her songs "Crazy in Love" and "Single Ladies" sold well.', None),
         # Dates of a life or a reign in brackets are not when something else happened.
