@@ -670,10 +670,14 @@ def _find_subject(question: str, sentence: str) -> re.Match[str] | None:
     return None
 
 
+_APPOSITIVE_TITLE = re.compile(rf",\s+[“\"]?([{UPPER}][^,;:()“”\"]{{0,60}}?)[”\"]?\s*(?=[,;:(.]|$)")
+
+
 def _which_of_noun(question: str, sentence: str, stem: Callable[[str], str]) -> str | None:
     """For "what laws …?", the sentence's words in front of that noun, with it: "citing Russian
-    propaganda and extremism laws" gives "Russian propaganda and extremism laws". None when the
-    noun is not there, has no such words, or a name follows it ("the company Meta")."""
+    propaganda and extremism laws" gives "Russian propaganda and extremism laws"; or the title
+    set after it ("her debut album, Dangerously in Love"). None when the noun is not there,
+    has no such words, or a name follows it ("the company Meta")."""
     asked = _ASKED_NOUN_PATTERN.search(question)
     if asked is None:
         return None
@@ -683,7 +687,20 @@ def _which_of_noun(question: str, sentence: str, stem: Callable[[str], str]) -> 
     # "third party companies" in the sentence would answer "which company".
     anchors = _anchor_positions(sentence, {stem(w) for w in said if w not in _QUESTION_WORDS} - {noun}, stem)
     for match in _WORD.finditer(sentence):
-        if stem(fold(match.group())) != noun or re.match(rf"\s+[{UPPER}]", sentence[match.end() :]):
+        if stem(fold(match.group())) != noun:
+            continue
+        # A name set after the noun ("her debut album, Dangerously in Love (2003),") is which
+        # one, small words and all; the words in front only say whose.
+        named = _APPOSITIVE_TITLE.match(sentence, match.end())
+        if (
+            named
+            and len(named.group(1).split()) <= _PHRASE_WORDS
+            and anchors
+            and _distance(sentence, Span(match.start(), match.end()), anchors) <= MAX_PHRASE_GAP
+        ):
+            return named.group(1)
+        # "the company Meta": the name is the answer, and the name candidates find it.
+        if re.match(rf",?\s+[“\"]?[{UPPER}]", sentence[match.end() :]):
             continue
         before = re.search(r"((?:[\w’'-]+ ){1,8})$", sentence[: match.start()])
         words = before.group(1).split() if before else []

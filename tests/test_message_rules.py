@@ -120,6 +120,8 @@ def test_the_articles_subject_is_no_answer_about_it(question: str, sentence: str
         # A verb between two names leaves the first the doer; a noun makes it a modifier.
         ("Who sued Samsung?", "Back then Apple sued Samsung over the design.", "Apple"),
         ("Who criticised the ban?", "The ban was criticised by Putin opponent Alexi Navalny.", "Alexi Navalny"),
+        # A title set after the asked noun is which one, small words and all.
+        ("whats her debut album", "Her debut album, Dangerously in Love (2003), sold well.", "Dangerously in Love"),
         # In the passive, the name after "by" did it.
         ("Who developed the game?", "The Legend of Zelda was developed by Nintendo EAD in Kyoto.", "Nintendo EAD"),
         # A quoted title is no person.
