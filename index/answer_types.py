@@ -50,7 +50,9 @@ _ORDINALS = (
 # "the thirteenth installment", "ranked 16th": answers to "what number…?" and "where did it rank?".
 ORDINAL = re.compile(rf"\b(?:\d+(?:st|nd|rd|th)|{_ORDINALS})\b", re.I)
 _ASKS_RANK = re.compile(
-    r"\b(?:what|which) (?:number|place|position)\b|\b(?:what|which|where)\b.*\brank(?:ed|s)?\b", re.I
+    r"\b(?:what|which) (?:number|place|position|installment|instalment|entry|edition|generation)\b|"
+    r"\b(?:what|which|where)\b.*\b(?:rank(?:ed|s)?|placed?)\b",
+    re.I,
 )
 
 NUMBER, TIME, DURATION, MEASURE, CAUSE, NAME = "number", "time", "duration", "measure", "cause", "name"
@@ -75,6 +77,7 @@ _ASKS = (
         re.compile(
             r"\bhow\s+(many|much)\b|\bwhat\s+(number|percentage|share|amount)\b|\bnumber of\b|"
             r"\b(what|which|where)\b.*\brank(ed|s)?\b|"
+            r"\b(what|which) (installment|instalment|entry|edition|generation)\b|"
             r"\b(population|price|cost|revenue|salary|worth)\b",
             re.I,
         ),

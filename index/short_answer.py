@@ -41,8 +41,8 @@ MIN_CLOSENESS = 0.5
 _FULL_NAME = 0.3
 _AGENT = 0.3
 # Possessives and nationality adjectives: "Meta’s", "Russian", "Belarusian", "Chinese", "British",
-# "Southern".
-_ADJECTIVAL = re.compile(r"(?:['’]s|[a-z](?:an|ese|ish|i)|(?:th|st)ern)$")
+# "Southern", "Japan-exclusive".
+_ADJECTIVAL = re.compile(r"(?:['’]s|[a-z](?:an|ese|ish|i)|(?:th|st)ern|-[a-z]+)$")
 MAX_PLACE_DISTANCE = 8
 # A time or number that is the sentence's only one of its kind may stand this far from the
 # shared words: the sentence was chosen for the question, and there is nothing to confuse it with.
@@ -175,7 +175,10 @@ _SAME_EVENT = (
     "arrive arrived arrival reach reached",
     "win won victory",
     "build built construct constructed construction",
-    "write wrote written compose composed",
+    "write wrote written writes pen penned author authored compose composed",
+    "found founded establish established",
+    "overthrow overthrew overthrown topple toppled",
+    "fall fell fallen collapse collapsed",
     "release released publish published",
 )
 _VARIANTS = {word: tuple(group.split()) for group in _SAME_EVENT for word in group.split()}
@@ -186,10 +189,8 @@ _EVENT_KINDS = frozenset(("time", "duration", "age", "number"))
 
 # Capitalised words, possibly joined by "of"/"de"/"al" and possessives: "Prosecutor
 # General’s Office", "Bank of America", "Adam Mosseri".
-# A capitalised word, or a brand written with a small letter first ("iPod", "eBay").
-_NAME_START = rf"(?:[{UPPER}])"
 _CAPITALISED = re.compile(
-    rf"\b(?:{_NAME_START}[\w’'.-]*)(?:\s+(?:(?:of|de|del|da|van|von|al|bin|the)\s+)?(?:{_NAME_START}[\w’'.-]*|\d+))*"
+    rf"\b(?:[{UPPER}][\w’'.-]*)(?:\s+(?:(?:of|de|del|da|van|von|al|bin|the)\s+)?(?:[{UPPER}][\w’'.-]*|\d+))*"
 )
 # "Additionally,", "Unsurprisingly,": an adverb opening a sentence (long, so "Italy," stays a name).
 _OPENING_ADVERB = re.compile(r"[A-Z][a-z]{5,}ly,")
@@ -247,7 +248,9 @@ _ASKS: tuple[tuple[ShortKind, re.Pattern[str]], ...] = (
         "number",
         re.compile(
             r"\bhow (many|much|big|large|cold|hot|warm|tall|high|far|deep|heavy|fast|wide)\b|"
-            r"\bwhat (number|amount|sum)\b|\bthe number of\b|\b(what|which|where)\b.*\brank(ed|s)?\b",
+            r"\bwhat (number|amount|sum)\b|\bthe number of\b|\b(what|which|where)\b.*\brank(ed|s)?\b|"
+            r"\b(what|which) (installment|instalment|entry|edition|generation|position)\b|"
+            r"\bwhat place did\b",
             re.I,
         ),
     ),

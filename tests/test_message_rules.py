@@ -122,6 +122,7 @@ def test_the_articles_subject_is_no_answer_about_it(question: str, sentence: str
         ("Who criticised the ban?", "The ban was criticised by Putin opponent Alexi Navalny.", "Alexi Navalny"),
         # A title set after the asked noun is which one, small words and all.
         ("whats her debut album", "Her debut album, Dangerously in Love (2003), sold well.", "Dangerously in Love"),
+        ("who wrote the manga", "A Japan-exclusive manga, penned by Akira Himekawa, came out.", "Akira Himekawa"),
         # In the passive, the name after "by" did it.
         ("Who developed the game?", "The Legend of Zelda was developed by Nintendo EAD in Kyoto.", "Nintendo EAD"),
         # A quoted title is no person.
@@ -140,6 +141,8 @@ def test_the_articles_subject_is_no_answer_about_it(question: str, sentence: str
         # An ordinal answers which in a series, or a rank.
         ("what number installment is it", "It is the thirteenth installment in the series.", "thirteenth installment"),
         ("where did it rank on the list", "It ranked 16th on the magazine's list.", "16th"),
+        ("which installment is it", "It is the thirteenth installment in the series.", "thirteenth installment"),
+        ("what place did it get on the list", "The game placed 16th on the magazine's list.", "16th"),
         # A unit written onto the number, or after it, goes with it; "30GB" is not "3".
         ("How much storage did it have?", "The special edition had 30GB of storage.", "30GB"),
         ("How much storage did the first one have?", "The first model had a 5 GB hard drive.", "5 GB"),
