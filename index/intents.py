@@ -175,8 +175,9 @@ def smalltalk_kind(text: str) -> SmalltalkKind | None:
 
 
 def names_the_article(text: str) -> bool:
-    """Whether ``text`` says "the article", "this story" and the like."""
-    return re.search(_THE_ARTICLE, text, re.I) is not None
+    """Whether ``text`` says "the article", "this story" and the like, or a bare "this"
+    ("who wrote this?"; "this book" is something in it)."""
+    return re.search(rf"{_THE_ARTICLE}|\bthis\b(?!\s+\w)", text, re.I) is not None
 
 
 def metadata_field(text: str) -> MetadataField | None:

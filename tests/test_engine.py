@@ -109,6 +109,8 @@ def test_a_date_the_article_lacks_is_asked_of_its_contents(tmp_path: Path, fake_
     missing = engine.answer("when was this article published?")
     assert missing.kind == "about" and missing.answer.startswith("The article doesn't give its date.")
     assert engine.answer("who published it?").kind == "about"
+    # "This" is the article, even for a fact it lacks.
+    assert engine.answer("who wrote this?").kind == "about"
 
 
 def test_a_follow_up_leans_on_the_topic_not_on_every_earlier_question(tiny_engine: Engine) -> None:
