@@ -84,24 +84,26 @@ def test_html_in_a_question_is_just_text(tiny_engine: Engine) -> None:
     assert all("<" not in c.text for c in answer.citations)
 
 
-def test_an_article_without_examples_suggests_its_overview(tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
+@pytest.fixture
+def library_engine(tmp_path: Path, fake_embedder: FakeEmbedder) -> Engine:
+    """The second test article alone: no date, no author, no example questions."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "library.txt").write_text(SECOND_ARTICLE, encoding="utf-8")
     build_index(corpus, tmp_path / "index", fake_embedder)
-    engine = Engine.open(corpus, tmp_path / "index", fake_embedder.name, embedder=fake_embedder)
+    return Engine.open(corpus, tmp_path / "index", fake_embedder.name, embedder=fake_embedder)
+
+
+def test_an_article_without_examples_suggests_its_overview(library_engine: Engine) -> None:
+    engine = library_engine
     suggestion = "What is this article about?"
     assert suggestion in engine.answer("Who is the president of Brazil?").answer
     assert suggestion in engine.answer("hi").answer
     assert engine.answer(suggestion).kind == "overview"
 
 
-def test_a_date_the_article_lacks_is_asked_of_its_contents(tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "library.txt").write_text(SECOND_ARTICLE, encoding="utf-8")
-    build_index(corpus, tmp_path / "index", fake_embedder)
-    engine = Engine.open(corpus, tmp_path / "index", fake_embedder.name, embedder=fake_embedder)
+def test_a_date_the_article_lacks_is_asked_of_its_contents(library_engine: Engine) -> None:
+    engine = library_engine
     # "It" may be the library; the article says when it opened.
     opened = engine.answer("When was it released?")
     assert opened.kind != "about"
