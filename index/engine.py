@@ -408,8 +408,6 @@ class _Plan:
     part_texts: list[str] = field(default_factory=list)
 
 
-
-
 def valid_text(text: str) -> str:
     """``text`` with anything that is not valid Unicode text (a lone surrogate,
     as undecodable input bytes become) replaced by U+FFFD."""

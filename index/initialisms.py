@@ -25,7 +25,8 @@ _ASKS_EXPANSION = re.compile(
 # "The New York City Fire Department (FDNY)": capitalised words (small joining words
 # allowed inside) right before the initialism in brackets define it, in whatever order
 # the initials come.
-_DEFINED = "(?P<name>(?:[A-Z][\\w’'-]*\\s+)(?:(?:of|and|for|the|&|de)\\s+|[A-Z][\\w’'-]*\\s+)*)\\({0}\\b"
+_JOINER = "|".join(map(re.escape, sorted(_NAME_JOINERS)))
+_DEFINED = rf"(?P<name>(?:[A-Z][\w’'-]*\s+)(?:(?:{_JOINER})\s+|[A-Z][\w’'-]*\s+)*)\({{0}}\b"
 
 
 def spells_out(letters: str, passage: str, *, capitalised: bool = True) -> bool:

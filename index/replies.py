@@ -52,22 +52,29 @@ def example_question(documents: Sequence[DocumentInfo]) -> str:
     return examples[0] if examples else "What is this article about?"
 
 
+_FIELD_LABELS = {"title": "Title", "author": "Author", "source": "Source", "date": "Date", "url": "Link"}
+
+
+def _field_values(document: DocumentInfo) -> dict[str, str | None]:
+    """Each metadata field of ``document``, in the order a reply lists them."""
+    return {
+        "title": document.title,
+        "author": document.author,
+        "source": document.source,
+        "date": document.date,
+        "url": document.url,
+    }
+
+
 def has_field(document: DocumentInfo, field: MetadataField) -> bool:
     """Whether ``document`` gives the metadata ``field`` ("all": any; the title always)."""
-    values = {"title": document.title, "author": document.author, "source": document.source}
-    values |= {"date": document.date, "url": document.url}
-    return field == "all" or bool(values[field])
+    return field == "all" or bool(_field_values(document)[field])
 
 
 def about_reply(document: DocumentInfo, field: MetadataField) -> str:
     """The article's metadata, the asked fact first."""
-    facts = {
-        "title": f"Title: {document.title}",
-        "author": f"Author: {document.author}" if document.author else "",
-        "source": f"Source: {document.source}" if document.source else "",
-        "date": f"Date: {document.date}" if document.date else "",
-        "url": f"Link: {document.url}" if document.url else "",
-    }
+    values = _field_values(document)
+    facts = {name: f"{_FIELD_LABELS[name]}: {value}" if value else "" for name, value in values.items()}
     missing = {
         "author": "The article doesn't name its author.",
         "source": "The article doesn't name its source.",

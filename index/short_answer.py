@@ -734,18 +734,21 @@ def _which_of_noun(question: str, sentence: str, stem: Callable[[str], str]) -> 
 # Chopin (/ˈʃoʊpæn/; 22 February or 1 March 1810 – 17 October 1849)", "Beyoncé (born
 # September 4, 1981)". Pronunciations and other notes before a semicolon are skipped.
 _YEAR_END = r"\d{3,4}(?:\s*(?:BC|AD|BCE|CE)\b)?"
+_DATES_TO_YEAR = rf"[^();–]*?{_YEAR_END}"
 _LIFESPAN = re.compile(
-    rf"\((?:[^()]*;\s*)?(?:(?:born|b\.)\s+(?P<only>[^();–]*?{_YEAR_END})|"
-    rf"(?P<born>[^();–]*?{_YEAR_END})\s*[–-]\s*(?P<died>[^();–]*?{_YEAR_END}))\)"
+    rf"\((?:[^()]*;\s*)?(?:(?:born|b\.)\s+(?P<only>{_DATES_TO_YEAR})|"
+    rf"(?P<born>{_DATES_TO_YEAR})\s*[–-]\s*(?P<died>{_DATES_TO_YEAR}))\)"
 )
+# The same brackets, and a reign's: "the Hongwu Emperor (r. 1368–1398)".
 _BRACKETED_LIFE = re.compile(
-    rf"\((?:[^()]*;\s*)?(?:(?:born|b\.|r\.|reigned|ruled)\s+[^()]*?{_YEAR_END}|[^();–]*?{_YEAR_END}\s*[–-]\s*[^();–]*?{_YEAR_END})\)"
+    rf"\((?:[^()]*;\s*)?(?:(?:born|b\.|r\.|reigned|ruled)\s+[^()]*?{_YEAR_END}|"
+    rf"{_DATES_TO_YEAR}\s*[–-]\s*{_DATES_TO_YEAR})\)"
 )
-_ASKS_LIFE = re.compile(
-    r"\b(born|birth|birthday|die|died|dies|death|pass(ed)? away|reign|reigned|rule|ruled|old|age)\b", re.I
-)
-_ASKS_BIRTH = re.compile(r"\b(born|birth|birthday)\b", re.I)
-_ASKS_DEATH = re.compile(r"\b(die|died|dies|death|pass away|passed away)\b", re.I)
+_BIRTH_WORDS = r"born|birth|birthday"
+_DEATH_WORDS = r"die|died|dies|death|pass away|passed away"
+_ASKS_BIRTH = re.compile(rf"\b({_BIRTH_WORDS})\b", re.I)
+_ASKS_DEATH = re.compile(rf"\b({_DEATH_WORDS})\b", re.I)
+_ASKS_LIFE = re.compile(rf"\b({_BIRTH_WORDS}|{_DEATH_WORDS}|reign|reigned|rule|ruled|old|age)\b", re.I)
 
 
 def _lifespan_end(question: str, sentence: str) -> str | None:
