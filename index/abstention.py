@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from index.alignment import content_mask, weakest_support
 from index.answer_types import CAUSE, asked_type
 from index.embedder import WordVectors
-from index.initialisms import INITIALISM, expansion, initialism_words, spells_out
+from index.initialisms import initialism_words
 from index.lexical import LexicalIndex, word_cases
+from index.meanings import asked_term, meaning
 from index.retrieval import Evidence, Query, Retriever
 from index.text import words
 
@@ -48,9 +49,8 @@ _ASKS_FUTURE = re.compile(
     r"be reversed|get better|improve|happen next|recover)\b|\bin the future\b|\bever again\b|\bwhat happens next\b",
     re.I,
 )
-_ASKS_MEANING = re.compile(
-    r"\bwhat (?:does|do|did) (?P<term>.{1,40}) (?:mean|stand for)\b|\b(?P<phrase>meaning of|definition of)\b", re.I
-)
+# "The meaning of life", "the definition of inspiration": said in the passage, or not at all.
+_ASKS_MEANING_OF = re.compile(r"\b(?:meaning|definition) of\b", re.I)
 
 # Words that frame a question rather than say what it is about (chat filler such as "lol"
 # or "gonna" is no search term at all: see ``index.lexical``).
@@ -105,7 +105,8 @@ def gather_evidence(query: Query, query_words: WordVectors, best: Evidence, retr
     support, word = topic_support(query_words, is_topic, lambda: retriever.passage_words(best.unit))
     return AbstentionEvidence(
         veto=veto_reason(query, kind, best, window, lexical, passage)
-        or reporting_veto(f"{query.question} {query.text}", passage),
+        or reporting_veto(f"{query.question} {query.text}", passage)
+        or meaning_veto(query.own or query.text, passage),
         score=best.score,
         support=support,
         weakest_word=word,
@@ -116,7 +117,7 @@ def gather_evidence(query: Query, query_words: WordVectors, best: Evidence, retr
 def reporting_veto(question: str, passage: str) -> str | None:
     """Why a news report cannot answer ``question`` whatever it says: it asks how things
     stand today or what will happen (unless the ``passage`` uses the very words), for an
-    opinion, or what words mean."""
+    opinion."""
     today = _ASKS_TODAY.search(question)
     if today and today.group().lower() not in passage.lower():
         return "asks how things stand today; the article reports one moment"
@@ -125,29 +126,20 @@ def reporting_veto(question: str, passage: str) -> str | None:
     future = _ASKS_FUTURE.search(question)
     if future and future.group(2 if future.group(2) else 0).lower() not in passage.lower():
         return "asks what will happen; the article reports what did"
-    meaning = _ASKS_MEANING.search(question)
-    if meaning and not explains(meaning, passage):
-        return "asks what words mean; the article does not define them"
     return None
 
 
-def explains(meaning: re.Match[str], passage: str) -> bool:
-    """Whether ``passage`` answers the question of what words mean that ``meaning`` found:
-    it spells out the initialism asked about ("What does DRM stand for?" and "digital
-    rights management (DRM)"), or it uses the very words ("the definition of inspiration")."""
-    phrase = meaning.group("phrase")
-    if phrase:
-        return phrase.lower() in passage.lower()
-    term = meaning.group("term").strip()
-    asked = INITIALISM.findall(term)
-    if asked and expansion(asked[-1], passage) is not None:
-        return True
-    letters = "".join(ch for ch in term if ch.isalpha())
-    if len(letters) < 2 or not letters.isupper():
-        return False
-    # Lower-case words spell an initialism out only beside it: "digital rights management (DRM)".
-    beside = re.search(rf"\b{re.escape(term)}\b", passage) is not None
-    return spells_out(letters, passage, capitalised=not beside)
+def meaning_veto(question: str, passage: str) -> str | None:
+    """Why ``passage`` cannot answer ``question`` about what words mean: it asks what a term
+    means and the passage does not say, or it speaks of "the definition of" something in
+    words the passage does not use."""
+    term = asked_term(question)
+    phrase = _ASKS_MEANING_OF.search(question)
+    if (term is not None and meaning(term, passage) is None) or (
+        term is None and phrase and phrase.group().lower() not in passage.lower()
+    ):
+        return "asks what words mean; the article does not define them"
+    return None
 
 
 def decide(evidence: AbstentionEvidence, rule: AbstentionRule) -> str | None:

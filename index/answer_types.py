@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 
-from index.initialisms import asked_initialism, expansion
+from index.meanings import asked_term, meaning
 from index.text import UPPER
 
 _NUMBER_WORDS = (
@@ -56,8 +56,8 @@ _ASKS_RANK = re.compile(
 )
 
 NUMBER, TIME, DURATION, MEASURE, CAUSE, NAME = "number", "time", "duration", "measure", "cause", "name"
-# "What does FDNY stand for?" asks for the words an initialism stands for.
-EXPANSION = "expansion"
+# "What does FDNY stand for?", "what does Dalai Lama mean?" ask what the article says a term means.
+MEANING = "meaning"
 
 # Checked in order: "how long is the river" asks for a measure, "how long
 # after" for a duration, not a time.
@@ -139,8 +139,8 @@ _NAME_WORD = re.compile(rf"(?<![.!?]\s)(?<!^)\b[{UPPER}][\w’'-]+")
 
 def asked_type(question: str) -> str | None:
     """The kind of answer ``question`` asks for (``number``, ``time``, ...), or None."""
-    if asked_initialism(question) is not None:
-        return EXPANSION
+    if asked_term(question) is not None:
+        return MEANING
     for kind, pattern in _ASKS:
         if pattern.search(question):
             return kind
@@ -149,9 +149,9 @@ def asked_type(question: str) -> str | None:
 
 def gives_type(sentence: str, kind: str, question: str = "") -> bool:
     """Whether ``sentence`` holds the kind of thing a ``kind`` question asks for."""
-    if kind == EXPANSION:
-        initialism = asked_initialism(question)
-        return initialism is not None and expansion(initialism, sentence) is not None
+    if kind == MEANING:
+        term = asked_term(question)
+        return term is not None and meaning(term, sentence) is not None
     if kind == NAME:
         # Compare word openings so that "Russia's" counts as named by "Russian".
         return not _name_openings(sentence) <= _word_openings(question)

@@ -274,14 +274,20 @@ class Engine:
         self, query: Query, ranking: list[Evidence], short_of: Callable[..., str | None]
     ) -> list[Evidence]:
         """``ranking`` with the first sentence that holds a short answer moved to the front,
-        when the best holds none and it scores within ``answer_within`` of the best."""
+        when the best holds none and it scores within ``answer_within`` of the best (or, for
+        what a term means, anywhere in the ranking)."""
         asked, about = query.own or query.text, query.text
         # Names are in most sentences, and a capitalised word is often no answer (a short answer
         # for "who" is right half the time on Wikipedia): holding one says little of a sentence.
-        if asked_short_kind(asked) in (None, "name", "person"):
+        kind = asked_short_kind(asked)
+        if kind in (None, "name", "person"):
             return ranking
         best = ranking[0].score
         close = [e for e in ranking[: self.tuning.answer_among] if e.score >= best - self.tuning.answer_within]
+        if kind == "meaning":
+            # A gloss or an expansion of the very term is exact, wherever it ranks: "Dalai Lama"
+            # is in many sentences, 'Dalai Lama—"Ocean Teacher"' in one.
+            close = ranking
         units = [self._units[e.unit] for e in close]
         holds = [short_of(asked, u.text, about=about, title=self._title(u.document)) is not None for u in units]
         if not any(holds) or holds[0]:

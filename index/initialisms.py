@@ -14,14 +14,6 @@ INITIALISM = re.compile(r"(?<![\w.])(?:[A-Z]\.?){2,5}(?![\w])")
 # Small words a spelt-out name may hold without an initial: "Bank *of* America".
 _NAME_JOINERS = frozenset({"of", "and", "for", "the", "&", "de"})
 _WORD = re.compile(r"[^\W\d_][\w’']*")
-# "What does FDNY stand for?", "what does the acronym PATH mean", "what is NYPD short for",
-# "FDNY stands for what?": the initialism is the last run of capitals before the verb.
-_ASKS_EXPANSION = re.compile(
-    r"\bwhat (?:does|do|did) (?P<term>[^?]{1,40}?) (?:mean|stand for)\b|"
-    r"\bwhat(?:'s| is| was) (?P<short>[^?]{1,40}?) (?:short|an? (?:acronym|abbreviation|initialism)) for\b|"
-    r"(?P<stands>\S+) stands? for\b",
-    re.I,
-)
 # "The New York City Fire Department (FDNY)": capitalised words (small joining words
 # allowed inside) right before the initialism in brackets define it, in whatever order
 # the initials come.
@@ -89,22 +81,12 @@ def initialism_words(question: str, passage: str) -> frozenset[str]:
     return frozenset(named)
 
 
-def asked_initialism(question: str) -> str | None:
-    """The initialism whose meaning ``question`` asks ("FDNY" for "what does FDNY stand
-    for?", "PATH" for "what does the acronym PATH mean"), or None."""
-    asked = _ASKS_EXPANSION.search(question)
-    if asked is None:
-        return None
-    term = next(group for group in asked.groups() if group is not None)
-    initialisms = INITIALISM.findall(term)
-    return initialisms[-1] if initialisms else None
-
-
 def expansion(initialism: str, sentence: str) -> str | None:
     """The words of ``sentence`` that ``initialism`` stands for, exactly as written, or None:
     a name with the initialism in brackets after it ("The New York City Fire Department
-    (FDNY)", whatever the order of the initials) or a run of capitalised words whose
-    initials spell it ("Port Authority Trans-Hudson" for PATH)."""
+    (FDNY)", whatever the order of the initials), the words right before it in brackets
+    whose initials spell it ("digital rights management (DRM)"), or a run of capitalised
+    words whose initials spell it ("Port Authority Trans-Hudson" for PATH)."""
     letters = initialism.replace(".", "")
     defined = re.search(_DEFINED.format(re.escape(initialism)), sentence)
     if defined is not None:
@@ -115,6 +97,12 @@ def expansion(initialism: str, sentence: str) -> str | None:
             name.pop(0)
         if name:
             return " ".join(name)
+    # "digital rights management (DRM)": beside the initialism, small letters spell it too.
+    beside = re.search(rf"((?:[^\W\d_][\w’'-]*\s+){{1,8}})\({re.escape(initialism)}\)", sentence)
+    if beside is not None:
+        words = _spelt_matches(letters, beside.group(1), capitalised=False)
+        if words is not None and words[-1].end() == len(beside.group(1).rstrip()):
+            return beside.group(1)[words[0].start() : words[-1].end()]
     run = _spelt_matches(letters, sentence, capitalised=True)
     # "B.I.C." is the initialism itself, not the words it stands for.
     if run is None or all(len(word.group()) == 1 for word in run):

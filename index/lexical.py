@@ -43,6 +43,11 @@ _WORD = re.compile(r"[^\W\d_][\w’']*")
 # A name used in this share of an article's sentences is what the article is
 # about ("Russia"), so it stands implied in every one of its sentences.
 _PERVASIVE_SHARE = 0.2
+# "New Yorkers", "Tibetans", "Russians", "Chinese": a people named after the article's
+# subject ("york", "tibet", "russia", "china" once stemmed) is the subject too. The
+# subject's stem loses a final vowel and takes one of these endings.
+_DEMONYM_ENDINGS = frozenset({"n", "an", "ian", "er", "es", "ese", "ite", "i", "ish"})
+_VOWELS = "aeiouy"
 _OPENING = 5
 # A line this short without a full stop is a heading, where every word may be
 # capitalised ("Up the Falls"): no evidence of a name.
@@ -148,8 +153,10 @@ class LexicalIndex:
 
     def is_pervasive(self, term: str, document: str) -> bool:
         """Whether ``term`` (stemmed) is in so many of article ``document``'s sentences that it
-        is the article's subject."""
-        return term in self._pervasive.get(document, frozenset())
+        is the article's subject, or names its people ("yorker" where "york" is)."""
+        pervasive = self._pervasive.get(document, frozenset())
+        names = self._names.get(document, frozenset())
+        return term in pervasive or any(is_demonym(term, subject) for subject in pervasive & names)
 
     def unknown_names(self, text: str) -> list[str]:
         """Capitalised words of ``text`` (not opening it) that the texts never use in any form."""
@@ -210,6 +217,13 @@ def _word_cases_by_document(texts: Sequence[str], documents: Sequence[str]) -> d
             (word, case) for word, case in word_cases(text) if case == LOWER or (case == CAPITAL and not heading)
         )
     return by_word
+
+
+def is_demonym(term: str, name: str) -> bool:
+    """Whether stemmed ``term`` names the people of stemmed ``name``: "yorker" of "york",
+    "tibetan" of "tibet", "russian" of "russia", "chines" of "china"."""
+    root = name[:-1] if name[-1:] in _VOWELS else name
+    return len(root) >= 3 and term.startswith(root) and term[len(root) :] in _DEMONYM_ENDINGS and term != name
 
 
 def _mostly_capitalised(tally: Counter[tuple[str, str]]) -> list[str]:

@@ -24,11 +24,11 @@ from bm25s.stopwords import STOPWORDS_EN
 from rapidfuzz import fuzz
 
 from index.answer_types import CURRENCY, ORDINAL, PARTITIVE, UNIT_AFTER_NUMBER, asks_rank
-from index.initialisms import asked_initialism, expansion
+from index.meanings import asked_term, meaning
 from index.text import UPPER, fold
 
 ShortKind = Literal[
-    "person", "time", "number", "percent", "duration", "age", "frequency", "place", "name", "role", "expansion"
+    "person", "time", "number", "percent", "duration", "age", "frequency", "place", "name", "role", "meaning"
 ]
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -112,7 +112,7 @@ _APPROX = r"(?:(?:about|around|nearly|almost|over|more than|less than|fewer than
 # A unit written onto the number: "30GB", "1.2GHz", "20km".
 _GLUED_UNIT = r"(?:[KMGT]B|kB|[kMG]?Hz|[kMG]bps|mAh|km|cm|mm|kg|mph|ft|lbs?)"
 _NUMBER = re.compile(
-    rf"\b{_APPROX}(?:[$€£]\s?)?{_NUMERAL}(?!\d)"
+    rf"(?:\b{_APPROX}|(?<!\w)(?=[$€£]))(?:[$€£]\s?)?{_NUMERAL}(?!\d)"
     rf"(?:(?-i:{_GLUED_UNIT})|{_MULTIPLIER}(?![\w’'-]*(?:st|nd|rd|th)\b))(?![A-Za-z])"
     r"(?:\s*(?:%|percent\b|per cent\b))?",
     re.I,
@@ -310,8 +310,8 @@ class Span:
 
 def asked_short_kind(question: str) -> ShortKind | None:
     """The kind of short answer ``question`` asks for, or None for why/how/what-happened questions."""
-    if asked_initialism(question) is not None:
-        return "expansion"
+    if asked_term(question) is not None:
+        return "meaning"
     for kind, pattern in _ASKS:
         if pattern.search(question):
             return kind
@@ -331,9 +331,9 @@ def short_answer(
     then the answer.
     """
     kind = asked_short_kind(question)
-    if kind == "expansion":
-        initialism = asked_initialism(question)
-        return None if initialism is None else expansion(initialism, sentence)
+    if kind == "meaning":
+        term = asked_term(question)
+        return None if term is None else meaning(term, sentence)
     if kind == "person" or (kind is None and _WHAT_IS_NAME.match(question)):
         subject = _find_subject(question, sentence)
         if subject is not None:
@@ -479,6 +479,10 @@ def _candidates(kind: ShortKind, sentence: str, anchors: Sequence[tuple[int, flo
         if _ASKS_PRICE.search(question):
             # "How much does a ride cost?" is answered by an amount of money, not "1.75 billion" rides.
             return [s for s in numbers if _is_money(sentence, s)]
+        counted = _ASKS_COUNT.search(question)
+        if counted and not any(_MONEY.fullmatch(word) for word in counted.group("counted").split()):
+            # "How many New Yorkers work in food processing?" counts people, not "$5 billion".
+            numbers = [s for s in numbers if not _is_money(sentence, s)]
         # "How many people" asks for a count; a percentage answers "what share".
         return [s for s in numbers if s not in percents] or percents
     names = _names(sentence)
@@ -783,6 +787,11 @@ _ASKS_PRICE = re.compile(
     r"sold for|buy for|bought for|worth)\b|\b(price|fare|fee|salary|wage)\b",
     re.I,
 )
+# "How many New Yorkers work …", "how many millions of dollars": the words "how many" counts.
+_ASKS_COUNT = re.compile(r"\bhow many\s+(?P<counted>(?:[\w’'-]+\s*){1,3})", re.I)
+_MONEY = re.compile(
+    rf"{CURRENCY.pattern}|fees?|prices?|costs?|revenues?|profits?|earnings|wages?|salar(?:y|ies)|funds?", re.I
+)
 _CURRENCY_SIGN = re.compile(r"[$€£¥₽]|\b(?:US|USD|EUR|GBP)\s?$")
 
 
@@ -832,22 +841,30 @@ def _asked_verb_stems(question: str, stem: Callable[[str], str]) -> frozenset[st
     return frozenset(stem(v) for v in _VARIANTS.get(verb, (verb,)))
 
 
+_PASSIVE_AUXILIARY = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+$", re.I)
+# The verb and the few words before "by", and the few after it up to the name: no stop between.
+_PASSIVE_AGENT = re.compile(r"(?P<verb>[^\W\d_]+(?:\s+[^\W\d_]+){0,3})\s+by\s+(?:[\w’'-]+\s+){0,3}$")
+
+
 def _does_asked_verb(sentence: str, span: Span, stems: frozenset[str], stem: Callable[[str], str]) -> bool:
     """Whether the name at ``span`` did what the question asks: it is followed, within three
     words (past an apposition between commas), by one of the asked verb's ``stems``, not in
     the passive ("was made by"), or it follows that verb and "by"."""
     if not stems:
         return False
-    # "… was developed by Nintendo": the name after the asked verb and "by" did it.
-    before = re.search(r"([^\W\d_]+)\s+by\s+$", sentence[: span.start])
-    if before and stem(fold(before.group(1))) in stems:
+    # "… was developed by Nintendo", "was overthrown in a rebellion by the Phagmodru myriarch
+    # Tai Situ": the name after the asked verb and "by" did it.
+    agent = _PASSIVE_AGENT.search(sentence[: span.start])
+    if agent and any(stem(fold(word)) in stems for word in _WORD.findall(agent.group("verb"))):
         return True
     after = re.sub(r"^\s*,[^,]{1,80},", "", sentence[span.end :])
     following = list(_WORD.finditer(after))[:3]
     for word in following:
         if stem(fold(word.group())) in stems:
-            # "The Legend of Zelda was made by Nintendo": made, not the maker.
-            return not re.match(r"\s+by\b", after[word.end() :])
+            # "The Legend of Zelda was made by Nintendo", "the regime … was overthrown in a
+            # revolt": made or overthrown, not the maker.
+            passive = _PASSIVE_AUXILIARY.search(after[: word.start()]) and not word.group().endswith("ing")
+            return not (passive or re.match(r"\s+by\b", after[word.end() :]))
     return False
 
 

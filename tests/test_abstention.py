@@ -193,17 +193,6 @@ def test_decide(veto: str | None, score: float, support: float, typed: bool, rea
         ("What is Putin doing today?", "Today Putin is fighting back.", False),
         ("Do you think Meta was right to allow those posts?", "Meta allowed the posts.", True),
         ("Was Meta right to change its rules?", "Meta changed its rules.", True),
-        ("what does 'crystal clear' mean", "I want to be crystal clear.", True),
-        # A passage that spells out the initialism asked about, or uses the very words, says.
-        ("What does DRM stand for?", "It uses digital rights management (DRM) on songs.", False),
-        ("What does HP stand for?", "Apple sold iPods made by Hewlett-Packard.", False),
-        ("What does HP stand for?", "He promised a new iPod.", True),
-        ("What does SDK stand for?", "Apple released a kit.", True),
-        # The name before the initialism in brackets defines it, in whatever order the initials come.
-        ("What does FDNY stand for?", "The New York City Fire Department (FDNY) provides fire protection.", False),
-        ("What does the acronym FDNY stand for?", "The FDNY provides fire protection.", True),
-        ("Who is the definition of inspiration?", "She called her mother the definition of inspiration.", False),
-        ("What is the definition of a tablet?", "Apple sold a tablet.", True),
         ("Will Instagram come back in Russia?", "Instagram has 80 million users who will be cut off.", True),
         ("Will the ban be lifted?", "Officials said the ban would be lifted in May.", False),
         ("Will Instagram shut down?", "The service will shut down at midnight.", False),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.lexical import CAPITAL, LOWER, OPENING, LexicalIndex, capitalised_names, is_heading, word_cases
+from index.lexical import CAPITAL, LOWER, OPENING, LexicalIndex, capitalised_names, is_demonym, is_heading, word_cases
 
 # Two articles: a news story, and a travel piece whose heading and one
 # sentence capitalise ordinary words ("Up", "Falls").
@@ -99,12 +99,39 @@ def test_names_are_per_article(lexical: LexicalIndex, term: str, document: str, 
         ("fall", "travel", True),
         ("russia", "travel", False),
         ("oslo", "travel", False),
+        # The people of a subject that is a name: "Russians" in the news, not in travel.
+        ("russian", "news", True),
+        ("russian", "travel", False),
+        # "falls" is the travel piece's subject but no name there: "fallen" is nobody.
+        ("fallen", "travel", False),
     ],
 )
 def test_subject_is_counted_within_the_article(
     lexical: LexicalIndex, term: str, document: str, pervasive: bool
 ) -> None:
     assert lexical.is_pervasive(term, document) is pervasive
+
+
+@pytest.mark.parametrize(
+    ("term", "name", "demonym"),
+    [
+        ("yorker", "york", True),
+        ("tibetan", "tibet", True),
+        ("russian", "russia", True),
+        ("chines", "china", True),
+        ("israeli", "israel", True),
+        ("parisian", "paris", True),
+        # A longer name that merely begins the same way is somebody else.
+        ("mosseri", "moss", False),
+        ("apple", "app", False),
+        ("instagram", "insta", False),
+        ("russia", "russia", False),
+        # Too short a root to tell.
+        ("usan", "us", False),
+    ],
+)  # fmt: skip
+def test_is_demonym(term: str, name: str, demonym: bool) -> None:
+    assert is_demonym(term, name) is demonym
 
 
 def test_another_article_changes_no_names_or_subject() -> None:

@@ -125,6 +125,9 @@ def test_the_articles_subject_is_no_answer_about_it(question: str, sentence: str
         ("who wrote the manga", "A Japan-exclusive manga, penned by Akira Himekawa, came out.", "Akira Himekawa"),
         # In the passive, the name after "by" did it.
         ("Who developed the game?", "The Legend of Zelda was developed by Nintendo EAD in Kyoto.", "Nintendo EAD"),
+        # … also with words between the verb and "by", and before the name.
+        ("who overthrew the regime", "The regime set up by the Mongols was overthrown in a revolt by the general "
+         "Tai Situ.", "Tai Situ"),
         # A quoted title is no person.
         ("Who sang Crazy in Love?", 'Her songs "Crazy in Love" and "Single Ladies" sold well.', None),
         # Dates of a life or a reign in brackets are not when something else happened.
@@ -233,6 +236,12 @@ def test_the_articles_subject_is_no_answer_about_it(question: str, sentence: str
         ("How many people use it?", "It has 80 million users in Russia.", "80 million"),
         ("How many Instagram users are there?", "Instagram has 80 million users.", "80 million users"),
         ("how much did the island cost", "He bought the island in 1626 for 60 guilders.", "60 guilders"),
+        # The currency sign is part of the amount.
+        ("How much did the deal cost?", "The deal cost $30 million in all.", "$30 million"),
+        # "How many people" counts people, not money.
+        ("How many residents work in food?", "Food is a US$5 billion industry that employs 19,000 residents.",
+         "19,000 residents"),
+        ("How many dollars does it make?", "It makes $5 billion and employs 19,000 residents.", "$5 billion"),
         ("Whats the largest park in the city?", "The largest park in the city is Pelham Bay Park.", "Pelham Bay Park"),
         (
             "Which mayor pledged a cut in emissions?",
