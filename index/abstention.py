@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from index.alignment import content_mask, weakest_support
-from index.answer_types import CAUSE, asked_type
+from index.answer_types import CAUSE
 from index.embedder import WordVectors
 from index.initialisms import initialism_words
 from index.lexical import LexicalIndex, word_cases
@@ -89,7 +89,7 @@ class AbstentionEvidence:
 
 def gather_evidence(query: Query, query_words: WordVectors, best: Evidence, retriever: Retriever) -> AbstentionEvidence:
     """Collect the vetoes and measures for ``query`` answered by ``best``."""
-    kind = asked_type(query.text)
+    kind = query.asked_type()
     lexical = retriever.lexical
     document = lexical.document_of(best.unit)
     passage = retriever.passage_text(best.unit)

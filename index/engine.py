@@ -202,15 +202,26 @@ class Engine:
             kept = [w for w in context.split() if not (names_own and any(is_name(t) for t in words(w)))]
             # Bounded, as follow-ups chain.
             searched = f"{text} {' '.join(kept[:_FOLLOW_UP_CONTEXT_WORDS])}"
-            return Query(question=question, text=searched, terms=self._retriever.lexical.terms(searched), own=text)
-        return Query(question=question, text=text, terms=self._retriever.lexical.terms(text))
+            return Query(question=question, text=searched, terms=self._search_terms(searched), own=text)
+        return Query(question=question, text=text, terms=self._search_terms(text))
+
+    def _search_terms(self, text: str) -> list[str]:
+        """The lexical terms ``text`` is searched with. "What's her daughter's name?" asks for a
+        name: the sentence that gives it seldom says "name", and one that does is about a name."""
+        terms = self._retriever.lexical.terms(text)
+        if asked_short_kind(text) == "name":
+            framing = set(self._retriever.lexical.terms("name names"))
+            terms = [t for t in terms if t not in framing] or terms
+        return terms
 
     def _compose(self, plan: _Plan, searched: list[tuple[Query, WordVectors, list[Evidence]]]) -> Answer:
         answered: list[tuple[str, list[Evidence], str]] = []
         unanswered: list[str] = []
         reasons: list[str] = []
         # The answer-first rerank and the reply may ask for the same sentence's short answer.
-        short_of = functools.cache(functools.partial(short_answer, stem=self._stem))
+        short_of = functools.cache(
+            functools.partial(short_answer, stem=self._stem, is_name=self._retriever.lexical.is_name_word)
+        )
         for (query, query_words, ranking), part in zip(searched, plan.part_texts, strict=True):
             if ranking:
                 ranking = self._answer_first(query, ranking, short_of)

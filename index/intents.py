@@ -126,6 +126,7 @@ _ABOUT_FIELDS: tuple[tuple[MetadataField, re.Pattern[str]], ...] = (
 # About the article itself rather than its contents: "this article", "the
 # piece", or a metadata word with no other topic ("link?", "source pls").
 _MENTIONS_ARTICLE = re.compile(rf"{_THE_ARTICLE}|\b(it|this|original)\b", re.I)
+_ASKS_WHY = re.compile(r"\W*(why|how come)\b", re.I)
 _BARE_FIELD = re.compile(
     r"^\W*(the |its |article |original )?(link|url|source|sources|title|headline|author|date|publisher|byline)"
     r"( (pls|please|plz|\?|of (it|this|the article)))?\W*$|"
@@ -183,6 +184,9 @@ def names_the_article(text: str) -> bool:
 def metadata_field(text: str) -> MetadataField | None:
     """Which fact about the article itself ``text`` asks for (author, source, date,
     url, title), or None when it asks about the article's contents."""
+    if _ASKS_WHY.match(text):
+        # "Why is it called To Kill a Mockingbird?" asks for a reason, which the article gives.
+        return None
     if _BARE_FIELD.search(text):
         for field, pattern in _ABOUT_FIELDS:
             if pattern.search(text):

@@ -66,6 +66,15 @@ class Query:
     terms: list[str]
     own: str = ""
 
+    def asked_type(self) -> str | None:
+        """The kind of answer asked for: that of the asker's own words ("when was it built?"
+        after a question on a park's size asks for a time), else that of the exchange a
+        follow-up leans on ("what about Apple?" after "when did Google leave?")."""
+        if not self.own:
+            return asked_type(self.text)
+        # The exchange follows the asker's own words in ``text``.
+        return asked_type(self.own) or asked_type(self.text[len(self.own) :].strip())
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -141,7 +150,7 @@ class Retriever:
         lexical_hits = np.flatnonzero(bm25)
         candidates.update(int(i) for i in lexical_hits[np.argsort(-bm25[lexical_hits])][: weights.candidates])
         ids = np.fromiter(sorted(candidates), dtype=np.int64)
-        kind = asked_type(query.text)
+        kind = query.asked_type()
         features = {
             "sentence": self._vectors[ids] @ vector,
             "passage": self._vectors[ids + size] @ vector,

@@ -319,7 +319,12 @@ def asked_short_kind(question: str) -> ShortKind | None:
 
 
 def short_answer(
-    question: str, sentence: str, stem: Callable[[str], str], about: str = "", title: str = ""
+    question: str,
+    sentence: str,
+    stem: Callable[[str], str],
+    about: str = "",
+    title: str = "",
+    is_name: Callable[[str], bool] | None = None,
 ) -> str | None:
     """The exact substring of ``sentence`` that answers ``question`` in a few words, or None.
 
@@ -328,7 +333,9 @@ def short_answer(
     that?" after a question on Facebook), whose words locate the answer;
     ``title`` is the title of the sentence's article: a question that says
     "her" or "his", or names part of it, is about its subject, which is not
-    then the answer.
+    then the answer; ``is_name`` tells whether a folded word is a name in the
+    articles, so that a sentence's capitalised opening word that is not
+    ("Having walked Boo home, …") is no candidate.
     """
     kind = asked_short_kind(question)
     if kind == "meaning":
@@ -346,6 +353,10 @@ def short_answer(
         # A date of birth is no answer to "when did she die?", whatever its distance.
         return _lifespan_end(question, sentence)
     if kind == "name":
+        named = _named_in_question(question, sentence)
+        if named is not None:
+            # "What's the Smart Voting app?" names which app; it asks what the app is.
+            return _description(named, sentence)
         which = _which_of_noun(question, sentence, stem)
         if which is not None:
             return which
@@ -364,7 +375,7 @@ def short_answer(
         return None
     spans = [
         s
-        for s in _candidates(kind, sentence, anchors, question)
+        for s in _candidates(kind, sentence, anchors, question, is_name)
         if not _restates_question(sentence[s.start : s.end], asked)
     ]
     if kind in _EVENT_KINDS and not _ASKS_LIFE.search(question):
@@ -386,6 +397,7 @@ def short_answer(
             if (
                 not _shares_word(_without_asked_words(sentence[s.start : s.end], said), said)
                 and not _rest_of_asked_name(sentence[s.start : s.end], said)
+                and not _after_asked_brand(question, sentence, s, said)
             )
             or _relative_of_asked(question, sentence[s.start : s.end], said)
         ]
@@ -441,7 +453,13 @@ def short_answer(
     return found
 
 
-def _candidates(kind: ShortKind, sentence: str, anchors: Sequence[tuple[int, float]], question: str) -> list[Span]:
+def _candidates(
+    kind: ShortKind,
+    sentence: str,
+    anchors: Sequence[tuple[int, float]],
+    question: str,
+    is_name: Callable[[str], bool] | None,
+) -> list[Span]:
     if kind == "role":
         # "label Meta as" finds "classify the company as": the sentence's one such phrase.
         anchored = _phrases_after(sentence, _AS_PHRASE, anchors)
@@ -485,7 +503,7 @@ def _candidates(kind: ShortKind, sentence: str, anchors: Sequence[tuple[int, flo
             numbers = [s for s in numbers if not _is_money(sentence, s)]
         # "How many people" asks for a count; a percentage answers "what share".
         return [s for s in numbers if s not in percents] or percents
-    names = _names(sentence)
+    names = _names(sentence, is_name)
     if kind == "place":
         named = [
             _with_place_noun(sentence, s)
@@ -526,6 +544,9 @@ def _with_place_noun(sentence: str, span: Span) -> Span:
     return Span(before.start(1), span.end) if before else span
 
 
+_ADJECTIVE_ENDING = re.compile(r"[a-z](?:ic|al|ive|ous|ful|ent|ant|ary|ern)$")
+
+
 def _with_counted_noun(sentence: str, span: Span, asked_stems: set[str], stem: Callable[[str], str]) -> Span:
     """The number with the noun the question counts: "24" for "how many hours" is "24 hours";
     "most" for "how many companies" is "most of the major American credit card companies"."""
@@ -542,7 +563,17 @@ def _with_counted_noun(sentence: str, span: Span, asked_stems: set[str], stem: C
     following = re.match(r"\s+([a-z][\w-]*)", sentence[span.end :])
     # "16th on the list" for "where did it rank on the list?" counts no "on".
     if following and fold(following.group(1)) not in STOPWORDS_EN and stem(fold(following.group(1))) in asked_stems:
-        return Span(span.start, span.end + following.end())
+        end = span.end + following.end()
+        # "some 30 public performances": an adjective goes on to its noun.
+        while _ADJECTIVE_ENDING.search(sentence[:end]) and (
+            noun := re.match(r"\s+([a-z][\w-]*)", sentence[end:])
+        ):
+            if fold(noun.group(1)) in STOPWORDS_EN:
+                break
+            end += noun.end()
+        # "468.9 square miles" for "how big is it in square miles": the unit is whole.
+        unit = UNIT_AFTER_NUMBER.match(sentence, span.end)
+        return Span(span.start, max(end, unit.end() if unit else end))
     unit = UNIT_AFTER_NUMBER.match(sentence, span.end)
     return Span(span.start, unit.end()) if unit else span
 
@@ -598,16 +629,25 @@ def _is_time(sentence: str, span: Span) -> bool:
     return any(m.start() <= span.start and span.end <= m.end() for m in _TIME.finditer(sentence))
 
 
-def _names(sentence: str) -> list[Span]:
-    """Capitalised spans, without a sentence-opening word that is capitalised only for that."""
+_PARTICIPLE = re.compile(r"[a-z]{2,}(?:ing|ed)")
+
+
+def _names(sentence: str, is_name: Callable[[str], bool] | None = None) -> list[Span]:
+    """Capitalised spans, without a sentence-opening word that is capitalised only for that:
+    a word that opens sentences, or a participle the articles never write as a name
+    (``is_name``): "Having walked Boo home, …"."""
     spans = []
     for match in _CAPITALISED.finditer(sentence):
         start, text = match.start(), match.group()
         first = text.split()[0]
+        folded = fold(first).strip("’'")
         if _opens_sentence(sentence, start) and (
-            fold(first).strip("’'") in _OPENERS | _QUANTIFIERS or _OPENING_ADVERB.match(sentence, start)
+            folded in _OPENERS | _QUANTIFIERS
+            or _OPENING_ADVERB.match(sentence, start)
+            or (is_name is not None and _PARTICIPLE.fullmatch(folded) is not None and not is_name(folded))
         ):
-            rest = text[len(first) :].lstrip()
+            # "Then the Smart Voting app": "the" joined "Then" to the name.
+            rest = re.sub(r"^(?:the|of)\s+", "", text[len(first) :].lstrip())
             if not rest:
                 continue
             start = match.end() - len(rest)
@@ -634,6 +674,13 @@ def _description(found: re.Match[str], sentence: str) -> str | None:
     apposition = after and (after.group(1) or after.group(2))
     if apposition and len(apposition.split()) <= 8 and not _NOT_NOUN_PHRASE.match(apposition):
         return apposition
+    # Between dashes, to a relative clause: "the Smart Voting app – an app created by Alexi
+    # Navalny which allowed … –".
+    dashed = re.match(
+        r"\s+[–—]\s+((?:the|a|an)\s+[^–—;:“”()]{3,80}?)(?:,?\s+(?:which|who|that)\b|\s+[–—])", sentence[found.end() :]
+    )
+    if dashed and len(dashed.group(1).split()) <= 8:
+        return dashed.group(1)
     # "The FDNY's motto is New York's Bravest.": what the sentence says X is, to its end.
     said = re.match(
         r"\s+(?:is|was|are|were)\s+(?!(?:not|also|now|still|being)\b)([^,;:“”()]{2,60}?)[.!?]?[’”\"')]*$",
@@ -660,6 +707,28 @@ def _description(found: re.Match[str], sentence: str) -> str | None:
         if words and words != ["the"] and words[-1] not in _QUESTION_WORDS:
             return " ".join(words)
     return None
+
+
+_WHAT_IS_THE = re.compile(r"^\W*(?:and\s+)?what(?:'s|s| is| was| are| were)\s", re.I)
+_ENDS_AT_NOUN = re.compile(r"(?:\s+(?:thing|stuff|all about|about|exactly))?\W*$", re.I)
+
+
+def _named_in_question(question: str, sentence: str) -> re.Match[str] | None:
+    """Where ``sentence`` writes the thing "what's the Smart Voting app?" asks about with the
+    question's words in front of the asked noun, capitalised there as a name; else None."""
+    asked = _ASKED_NOUN_PATTERN.search(question)
+    # Only "what is the X app?" asks what it is: "what Lee Greenwood song did she cover?" which.
+    if asked is None or not _WHAT_IS_THE.match(question) or not _ENDS_AT_NOUN.match(question, asked.end("noun")):
+        return None
+    framed = question[asked.start() : asked.start("noun")]
+    modifiers = [w for w in _WORD.findall(framed) if fold(w) not in _QUESTION_WORDS]
+    if not modifiers:
+        return None
+    written = r"\s+".join(map(re.escape, [*modifiers, asked.group("noun")]))
+    found = re.search(rf"\b{written}\b", sentence, re.I)
+    if found is None or not all(w[:1].isupper() for w in found.group().split()[: len(modifiers)]):
+        return None
+    return found
 
 
 def _find_subject(question: str, sentence: str) -> re.Match[str] | None:
@@ -777,7 +846,8 @@ def _capitalised_tail(words: list[str]) -> list[str]:
     start = len(words)
     while start > 0 and (words[start - 1][:1].isupper() or fold(words[start - 1]) in _NAME_JOINERS):
         start -= 1
-    while start < len(words) and fold(words[start]) in _NAME_JOINERS:
+    # "Then the Smart Voting app": a sentence's opening word and a joining word open no name.
+    while start < len(words) and (fold(words[start]) in _NAME_JOINERS or fold(words[start]) in _OPENERS):
         start += 1
     return words[start:]
 
@@ -878,6 +948,25 @@ def _rest_of_asked_name(candidate: str, asked: Sequence[str]) -> bool:
         not _ADJECTIVAL.search(word) and not re.fullmatch(_ROLE_NOUN, fold(word)) and fold(word) not in _OPENERS
         for word in said
     )
+
+
+# A name that opens with a small letter: "iPod", "iTunes", "eBay".
+_BRAND = re.compile(r"([a-z]+[A-Z][\w’'-]*)\s+$")
+
+
+def _after_asked_brand(question: str, sentence: str, span: Span, asked: Sequence[str]) -> bool:
+    """Whether ``span`` ends a name that opens with an asked brand written with a small
+    first letter: "Hi-Fi" of "iPod Hi-Fi" is no answer to "who manufactures iPods?". It is
+    to a question for a kind of it: "which iPod model…?", "the smallest version of the iPod"."""
+    brand = _BRAND.search(sentence[: span.start])
+    if brand is None or not _shares_word(brand.group(1), asked):
+        return False
+    head = _asked_head_noun(question)
+    if head is None:
+        return True
+    own = re.escape(fold(brand.group(1)))
+    kind_of = rf"\b{own}\w*\s+{re.escape(head)}|\b{re.escape(head)}s?\s+of\s+(?:the\s+|an?\s+)?{own}"
+    return re.search(kind_of, fold(question)) is None
 
 
 def _relative_of_asked(question: str, candidate: str, asked: Sequence[str]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.answer_types import CAUSE, DURATION, MEASURE, NAME, NUMBER, TIME, asked_type, gives_type
+from index.retrieval import Query
 
 
 @pytest.mark.parametrize(
@@ -149,3 +150,18 @@ def test_name_answers(sentence: str, question: str, gives: bool) -> None:
 )
 def test_sizes_and_rough_counts(question: str, sentence: str, kind: str, gives: bool) -> None:
     assert gives_type(sentence, kind, question) is gives
+
+
+@pytest.mark.parametrize(
+    ("text", "own", "kind"),
+    [
+        # A follow-up asks for its own kind of answer, not the kind of the exchange it leans on.
+        ("when was it built how big is it central park", "when was it built", TIME),
+        # One that asks for no kind of its own asks for the exchange's.
+        ("what about Apple how many users does Google have", "what about Apple", NUMBER),
+        ("what about Apple when did Google leave", "what about Apple", TIME),
+        ("how big is it", "", MEASURE),
+    ],
+)
+def test_a_follow_up_asks_for_its_own_kind_else_the_exchanges(text: str, own: str, kind: str) -> None:
+    assert Query(question=text, text=text, terms=[], own=own).asked_type() == kind

@@ -40,6 +40,9 @@ from index.short_answer import asked_short_kind, short_answer
         ("Which paper did Clegg speak to?", "question", None),
         ("what is it called?", "about", "title"),
         ("What was the city called before the English renamed it?", "question", None),
+        # Why it is called so asks for a reason the article may give, not for the title.
+        ("why is it called to kill a mockingbird", "question", None),
+        ("why is it called new york? wasnt it new amsterdam before", "question", None),
         ("what are the main points", "overview", None),
         ("what are the main themes of the book", "question", None),
     ],
@@ -128,6 +131,13 @@ def test_the_articles_subject_is_no_answer_about_it(question: str, sentence: str
         # … also with words between the verb and "by", and before the name.
         ("who overthrew the regime", "The regime set up by the Mongols was overthrown in a revolt by the general "
          "Tai Situ.", "Tai Situ"),
+        # A question that names the thing ("the Smart Voting app") asks what it is, not which.
+        ("whats the smart voting app", "Then the Smart Voting app – an app created by Alexi Navalny which let "
+         "Russians vote – was taken down.", "an app created by Alexi Navalny"),
+        ("what app did navalny create", "Then the Smart Voting app – an app created by Alexi Navalny – was taken "
+         "down.", "Smart Voting"),
+        # The rest of a name that opens with the asked brand in small letters is no answer.
+        ("who manufactures ipods", "Apple sells the iPod Hi-Fi, but most are manufactured by Belkin.", "Belkin"),
         # A quoted title is no person.
         ("Who sang Crazy in Love?", 'Her songs "Crazy in Love" and "Single Ladies" sold well.', None),
         # Dates of a life or a reign in brackets are not when something else happened.
@@ -238,6 +248,11 @@ def test_the_articles_subject_is_no_answer_about_it(question: str, sentence: str
         ("how much did the island cost", "He bought the island in 1626 for 60 guilders.", "60 guilders"),
         # The currency sign is part of the amount.
         ("How much did the deal cost?", "The deal cost $30 million in all.", "$30 million"),
+        # An asked adjective after the number goes on to its noun.
+        ("how many public concerts did he give", "He gave only some 30 public performances in Paris.",
+         "some 30 public performances"),
+        ("how big is the city in square miles", "The total area is 468.9 square miles (1,214 km2).",
+         "468.9 square miles"),
         # "How many people" counts people, not money.
         ("How many residents work in food?", "Food is a US$5 billion industry that employs 19,000 residents.",
          "19,000 residents"),
@@ -286,3 +301,18 @@ def test_asked_kind() -> None:
 def test_a_follow_ups_missing_words_leave_the_exchange_to_locate_the_answer() -> None:
     sentence = "The message from the regulator Roskomnadzor described it."
     assert short_answer("whats it called", sentence, _stem, about="what did the regulator say") == "Roskomnadzor"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # "Having" opens the sentence and is no name in the articles; Scout is.
+        ("Having walked Boo home, Scout stood on the Radley porch.", "Scout"),
+        ("Scout walked Boo home and stood on the Radley porch.", "Scout"),
+    ],
+)
+def test_an_opening_word_the_articles_never_name_is_no_answer(sentence: str, expected: str) -> None:
+    def is_name(word: str) -> bool:
+        return word in {"boo", "radley", "scout"}
+
+    assert short_answer("who walked boo home", sentence, _stem, is_name=is_name) == expected
