@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from telegram.constants import MessageLimit
 
-from index.replies import NOT_IN_ARTICLE, citation_groups, citation_place
+from index.replies import NOT_IN_ARTICLE, TENTATIVE, citation_groups, citation_place
 from index.types import Answer, Citation, DocumentInfo
 
 MAX_MESSAGE = int(MessageLimit.MAX_TEXT_LENGTH)
@@ -79,6 +79,8 @@ def format_answer(
         blocks.append(f"<b>In short</b> — <i>{html.escape(title)}</i>")
     elif answer.short_answer:
         blocks.append(f"<b>{html.escape(answer.short_answer)}</b> [1]")
+    elif answer.tentative:
+        blocks.append(f"<i>{html.escape(TENTATIVE)}</i>")
     for quote in quotes:
         fold = answer.kind == "answer" and quote.number > 1 and quote.number not in shown
         bold = answer.short_answer if quote.number == 1 else None

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.abstention import AbstentionEvidence, AbstentionRule, decide, gather_evidence
+from index.abstention import AbstentionEvidence, AbstentionRule, decide, gather_evidence, is_tentative
 from index.corpus import corpus_fingerprint
 from index.embedder import Embedder, SentenceTransformerEmbedder, WordVectors
 from index.errors import BUILD_COMMAND, IndexCorruptError, IndexStaleError
@@ -20,7 +20,15 @@ from index.lexical import LexicalIndex
 from index.overview import key_sentences
 from index.passages import Unit, unreadable_alone
 from index.questions import needs_context, split_question
-from index.replies import NOT_IN_ARTICLE, about_reply, example_question, has_field, render_plain, smalltalk_reply
+from index.replies import (
+    NOT_IN_ARTICLE,
+    TENTATIVE,
+    about_reply,
+    example_question,
+    has_field,
+    render_plain,
+    smalltalk_reply,
+)
 from index.retrieval import Evidence, Query, Retriever, Weights
 from index.short_answer import asked_short_kind, short_answer
 from index.spelling import QueryCorrector, alias_map, english_frequency, initialisms
@@ -218,6 +226,7 @@ class Engine:
         answered: list[tuple[str, list[Evidence], str]] = []
         unanswered: list[str] = []
         reasons: list[str] = []
+        tentative: list[bool] = []
         # The answer-first rerank and the reply may ask for the same sentence's short answer.
         short_of = functools.cache(
             functools.partial(short_answer, stem=self._stem, is_name=self._retriever.lexical.is_name_word)
@@ -225,10 +234,12 @@ class Engine:
         for (query, query_words, ranking), part in zip(searched, plan.part_texts, strict=True):
             if ranking:
                 ranking = self._answer_first(query, ranking, short_of)
-            reason = self._abstention_reason(query, query_words, ranking)
+            evidence = self._evidence(query, query_words, ranking)
+            reason = "nothing in the article matches" if evidence is None else decide(evidence, self.tuning.abstention)
             if reason is None:
                 # The part as the asker put it (corrected), without a follow-up's borrowed words.
                 answered.append((query.own or query.text, ranking, query.text))
+                tentative.append(evidence is not None and is_tentative(evidence, self.tuning.abstention))
             else:
                 unanswered.append(part)
                 reasons.append(reason)
@@ -247,16 +258,26 @@ class Engine:
         citations = self._citations(chosen)
         asked, _, about = answered[0]
         short = short_of(asked, citations[0].text, about=about, title=self._title(citations[0].document))
+        # A short answer is a claim the quote bears out; without one, a weakly matched single
+        # question is told that the quotes are only the closest the article comes.
+        unsure = short is None and len(answered) == 1 and not unanswered and tentative[0]
         return Answer(
             question=plan.question,
             abstained=False,
-            answer=render_plain(citations, self._documents, short_answer=short, unanswered=unanswered),
+            answer=render_plain(
+                citations,
+                self._documents,
+                short_answer=short,
+                heading=TENTATIVE if unsure else "",
+                unanswered=unanswered,
+            ),
             citations=citations,
             query=query_text,
             topic=topic,
             kind="answer",
             short_answer=short,
             unanswered=tuple(unanswered),
+            tentative=unsure,
         )
 
     def _context_of(self, previous: Answer | None, text: str) -> str | None:
@@ -306,10 +327,11 @@ class Engine:
         chosen = close[holds.index(True)]
         return [chosen, *(e for e in ranking if e is not chosen)]
 
-    def _abstention_reason(self, query: Query, query_words: WordVectors, ranking: list[Evidence]) -> str | None:
-        if not ranking:
-            return "nothing in the article matches"
-        return decide(gather_evidence(query, query_words, ranking[0], self._retriever), self.tuning.abstention)
+    def _evidence(
+        self, query: Query, query_words: WordVectors, ranking: list[Evidence]
+    ) -> AbstentionEvidence | None:
+        """What abstention weighs for the best of ``ranking``; None when nothing matched."""
+        return gather_evidence(query, query_words, ranking[0], self._retriever) if ranking else None
 
     def _title(self, document: str) -> str:
         return self._documents[document].title

@@ -14,6 +14,8 @@ from index.intents import MetadataField, SmalltalkKind
 from index.types import Citation, DocumentInfo
 
 NOT_IN_ARTICLE = "The article doesn't say."
+# Before the quotes of a tentative answer (``Answer.tentative``).
+TENTATIVE = "The article may not answer this directly. The closest it comes:"
 
 
 def smalltalk_reply(kind: SmalltalkKind, documents: Sequence[DocumentInfo]) -> str:

@@ -391,6 +391,9 @@ def short_answer(
         # "Pelham Bay Park" answers "what's the largest park?": a name may end in the asked noun.
         head = _asked_head_noun(question)
         said = [w for w in said if w != head]
+        if head is not None:
+            # "The New York City borough of Queens": a name in front of the asked noun says whose.
+            spans = [s for s in spans if not _names_whose(sentence, s, head)]
         spans = [
             s
             for s in spans
@@ -749,6 +752,12 @@ def _find_subject(question: str, sentence: str) -> re.Match[str] | None:
 _APPOSITIVE_TITLE = re.compile(rf",\s+[“\"]?([{UPPER}][^,;:()“”\"]{{0,60}}?)[”\"]?\s*(?=[,;:(.]|$)")
 
 
+_OF_NAME = re.compile(rf"\s+of\s+([{UPPER}][\w’'-]*(?:\s+[{UPPER}][\w’'-]*)*)")
+# Lower-case nouns of places whose "of" names them ("the island of Crete", "the borough of
+# Queens"); "the president of Def Jam" is not Def Jam, nor "University of Washington" Washington.
+_PLACE_OF = re.compile(r"island|isle|city|town|village|state|province|county|borough|district|region|country|port")
+
+
 def _which_of_noun(question: str, sentence: str, stem: Callable[[str], str]) -> str | None:
     """For "what laws …?", the sentence's words in front of that noun, with it: "citing Russian
     propaganda and extremism laws" gives "Russian propaganda and extremism laws"; or the title
@@ -765,14 +774,17 @@ def _which_of_noun(question: str, sentence: str, stem: Callable[[str], str]) -> 
     for match in _WORD.finditer(sentence):
         if stem(fold(match.group())) != noun:
             continue
-        # A name set after the noun ("her debut album, Dangerously in Love (2003),") is which
-        # one, small words and all; the words in front only say whose.
-        named = _APPOSITIVE_TITLE.match(sentence, match.end())
+        # A name set after the noun ("her debut album, Dangerously in Love (2003),", "the New
+        # York City borough of Queens") is which one, small words and all; the words in front
+        # only say whose.
+        named = _APPOSITIVE_TITLE.match(sentence, match.end()) or (
+            _PLACE_OF.fullmatch(match.group()) and _OF_NAME.match(sentence, match.end())
+        )
         if (
             named
             and len(named.group(1).split()) <= _PHRASE_WORDS
             and anchors
-            and _distance(sentence, Span(match.start(), match.end()), anchors) <= MAX_PHRASE_GAP
+            and _distance(sentence, Span(match.start(), named.end()), anchors) <= MAX_PHRASE_GAP
         ):
             return named.group(1)
         # "the company Meta": the name is the answer, and the name candidates find it.
@@ -952,6 +964,18 @@ def _rest_of_asked_name(candidate: str, asked: Sequence[str]) -> bool:
 
 # A name that opens with a small letter: "iPod", "iTunes", "eBay".
 _BRAND = re.compile(r"([a-z]+[A-Z][\w’'-]*)\s+$")
+
+
+def _names_whose(sentence: str, span: Span, noun: str) -> bool:
+    """Whether the name at ``span`` stands in front of the asked ``noun`` that a name follows
+    with "of": "New York City" in "the New York City borough of Queens" says whose borough."""
+    following = re.match(r"\s+([\w’'-]+)", sentence[span.end :])
+    return (
+        following is not None
+        and fold(following.group(1)) in (noun, f"{noun}s")
+        and _PLACE_OF.fullmatch(fold(following.group(1)).removesuffix("s")) is not None
+        and _OF_NAME.match(sentence, span.end + following.end()) is not None
+    )
 
 
 def _after_asked_brand(question: str, sentence: str, span: Span, asked: Sequence[str]) -> bool:

@@ -81,6 +81,9 @@ class Answer:
     unanswered: tuple[str, ...] = ()
     # The language a non-English message was written in (ISO 639-1), for ``language``.
     language: str | None = None
+    # The quotes may not answer the question: it asks for no particular kind of thing, one of
+    # its topic words is matched poorly, and there is no short answer. Replies say so first.
+    tentative: bool = False
     # What a follow-up that asks its own thing leans on: the query, but for a follow-up only
     # its own words and the names it borrowed, so that earlier questions' frames do not pile up.
     topic: str = ""

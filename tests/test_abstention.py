@@ -9,6 +9,7 @@ from index.abstention import (
     AbstentionEvidence,
     AbstentionRule,
     decide,
+    is_tentative,
     is_topic_word,
     names_as_written,
     reporting_veto,
@@ -183,6 +184,23 @@ RULE = AbstentionRule(min_score=0.8, min_support=0.2, min_typed_support=0.3)
 def test_decide(veto: str | None, score: float, support: float, typed: bool, reason: str | None) -> None:
     evidence = AbstentionEvidence(veto=veto, score=score, support=support, weakest_word="founded", typed=typed)
     assert decide(evidence, RULE) == reason
+
+
+@pytest.mark.parametrize(
+    ("score", "support", "typed", "tentative"),
+    [
+        # "Is Twitter blocked too?" quoted on Facebook: a topic word matched poorly, a low score.
+        (0.73, 0.34, False, True),
+        # Either matched well enough, and the quotes answer.
+        (1.13, 0.34, False, False),
+        (0.73, 0.5, False, False),
+        # A question for a number or a time is answered by one, or refused.
+        (0.73, 0.34, True, False),
+    ],
+)
+def test_is_tentative(score: float, support: float, typed: bool, tentative: bool) -> None:
+    evidence = AbstentionEvidence(veto=None, score=score, support=support, weakest_word="twitter", typed=typed)
+    assert is_tentative(evidence, AbstentionRule(tentative_support=0.35, tentative_score=0.9)) is tentative
 
 
 @pytest.mark.parametrize(

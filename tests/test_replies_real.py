@@ -9,6 +9,7 @@ import pytest
 from index.conversation import remember
 from index.engine import Engine
 from index.evaluate import evaluate_messages, format_message_report, load_messages
+from index.replies import TENTATIVE
 from tests.conftest import QA_DIR
 
 MESSAGE_SETS = sorted(QA_DIR.glob("messages-*.jsonl"))
@@ -97,3 +98,21 @@ def test_message_set_is_satisfied(real_engine: Engine, path: Path) -> None:
     # the gist and for the article's facts are recognised every time.
     for kind in ("smalltalk", "language", "refused", "overview", "about"):
         assert report.by_kind[kind][1] == 1.0, kind
+
+
+@pytest.mark.parametrize(
+    ("question", "tentative"),
+    [
+        # WhatsApp is nowhere in the article: the nearest quotes come as the closest it comes.
+        ("does whatsapp still work in russia", True),
+        ("is twitter blocked too?", True),
+        # Answered: no hedge, whether or not there is a short answer.
+        ("Who is the head of Instagram?", False),
+        ("Did Meta confirm the leak?", False),
+        ("Why was Instagram blocked in Russia?", False),
+    ],
+)
+def test_a_reply_says_when_the_article_may_not_answer(real_engine: Engine, question: str, tentative: bool) -> None:
+    answer = real_engine.answer(question)
+    assert answer.kind == "answer" and answer.tentative is tentative
+    assert answer.answer.startswith(TENTATIVE) is tentative

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from pathlib import Path
@@ -39,6 +40,7 @@ from bot.keyboards import (
 )
 from bot.ratelimit import RateWindow, Verdict
 from bot.settings import BotSettings
+from index.replies import TENTATIVE
 from index.types import Answer, Citation, DocumentInfo
 from tests.bot.bot_harness import settings_without_env_file
 from tests.bot.fake_bot_api import ApiError, parse_telegram_html
@@ -273,3 +275,12 @@ def test_admin_ids_and_the_file_url_come_from_settings(monkeypatch: pytest.Monke
     assert settings.file_base_url() == "http://127.0.0.1:8081/file/bot"
     assert settings_without_env_file().file_base_url() == "https://api.telegram.org/file/bot"
     assert settings_without_env_file(telegram_api_base_url="http://proxy/api/").file_base_url() is None
+
+
+def test_a_tentative_answer_says_so_before_its_quotes() -> None:
+    answer = dataclasses.replace(FakeEngine().answer("Which office will Acme close?"), tentative=True)
+    text = format_answer(answer, DOCUMENTS)
+    assert _plain(text).startswith(TENTATIVE)
+    assert not _plain(format_answer(FakeEngine().answer("Which office will Acme close?"), DOCUMENTS)).startswith(
+        TENTATIVE
+    )
