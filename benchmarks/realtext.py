@@ -201,10 +201,10 @@ def run_article(
 
     answerable = [q for q in questions if q.answerable]
     baselines = Baselines(units, embedder, answerable)
-    outcomes = [Outcome("off_topic", a.abstained) for a in off_answers]
+    outcomes = [Outcome("off_topic", a.abstained, tentative=a.tentative) for a in off_answers]
     for question, answer, ms in zip(questions, answers, latencies, strict=True):
         if not question.answerable:
-            outcomes.append(Outcome("unanswerable", answer.abstained, ms=ms))
+            outcomes.append(Outcome("unanswerable", answer.abstained, ms=ms, tentative=answer.tentative))
             continue
         ranked = [c for c in answer.citations if not c.context]
         hits = [holds_answer(question, article.paragraphs, c.paragraph, c.sentence, c.text) for c in ranked]
@@ -223,6 +223,7 @@ def run_article(
                 dense=dense,
                 rrf=rrf,
                 ms=ms,
+                tentative=answer.tentative,
             )
         )
     _progress(

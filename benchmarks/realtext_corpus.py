@@ -246,6 +246,8 @@ class Outcome:
     dense: bool | None = None
     rrf: bool | None = None
     ms: float | None = None
+    # The reply said the article may not answer (``Answer.tentative``).
+    tentative: bool = False
 
 
 @dataclass(frozen=True)
@@ -266,6 +268,11 @@ class Summary:
     rrf_hit_at_1: float | None
     ms_p50: float | None
     ms_p95: float | None
+    # Of the answers given: how many said the article may not answer, among those whose
+    # first quote is right, those whose first quote is wrong, and off-topic questions.
+    tentative_right: float | None = None
+    tentative_wrong: float | None = None
+    tentative_off_topic: float | None = None
 
 
 def rate(flags: Iterable[bool | None]) -> float | None:
@@ -296,6 +303,9 @@ def summarise(outcomes: Sequence[Outcome]) -> Summary:
         rrf_hit_at_1=rate(o.rrf for o in answerable),
         ms_p50=p50,
         ms_p95=p95,
+        tentative_right=rate(o.tentative for o in answerable if not o.abstained and o.hit_at_1),
+        tentative_wrong=rate(o.tentative for o in answerable if not o.abstained and not o.hit_at_1),
+        tentative_off_topic=rate(o.tentative for o in off_topic if not o.abstained),
     )
 
 
@@ -325,6 +335,7 @@ _COLUMNS = (
     "BM25 hit@1",
     "dense hit@1",
     "RRF hit@1",
+    "tentative (right / wrong / off-topic answers)",
     "ms p50",
     "ms p95",
 )
@@ -358,6 +369,7 @@ def format_table(rows: Sequence[Row]) -> str:
             share(s.bm25_hit_at_1),
             share(s.dense_hit_at_1),
             share(s.rrf_hit_at_1),
+            f"{share(s.tentative_right)} / {share(s.tentative_wrong)} / {share(s.tentative_off_topic)}",
             ms(s.ms_p50),
             ms(s.ms_p95),
         ]

@@ -76,9 +76,9 @@ class AbstentionRule:
     min_typed_support: float = 0.25
     # Below this support and score an answer to a question of no particular kind is
     # tentative ("is Twitter blocked too?" quoted on Facebook). On the real-text calibration
-    # articles such replies without a short answer were 1% of those whose first quote is
-    # right, 2% of those whose first quote is wrong and 55% of off-topic questions answered
-    # (support alone, below 0.35: 8%, 20% and 55%).
+    # articles (``benchmarks/realtext.py``) such replies are 1% of the answers whose first
+    # quote is right, 2% of those whose first quote is wrong and 45% of the answered off-topic
+    # questions; support alone below 0.35 would mark 8% of the right ones.
     tentative_support: float = 0.35
     tentative_score: float = 0.9
 

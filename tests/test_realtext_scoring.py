@@ -215,7 +215,7 @@ def test_summary_rates_and_table() -> None:
         Outcome("answerable", True, False, False, top_right=True, bm25=False, dense=False, rrf=False, ms=30),
         Outcome("unanswerable", True, ms=20),
         Outcome("off_topic", True),
-        Outcome("off_topic", False),
+        Outcome("off_topic", False, tentative=True),
     ]
     summary = summarise(outcomes)
     assert (summary.answerable, summary.unanswerable, summary.off_topic) == (2, 1, 2)
@@ -225,6 +225,8 @@ def test_summary_rates_and_table() -> None:
     assert summary.off_topic_abstention == 0.5
     assert (summary.bm25_hit_at_1, summary.dense_hit_at_1, summary.rrf_hit_at_1) == (0.5, 0.0, 0.5)
     assert summary.ms_p50 == 20.0
+    # Of the answers given: the right one was sure, no wrong one was given, the off-topic one was not.
+    assert (summary.tentative_right, summary.tentative_wrong, summary.tentative_off_topic) == (0.0, None, 1.0)
     table = format_table([Row("Brooklyn Bridge", "held out", 1234, 5, summary)])
     lines = table.splitlines()
     assert len(lines) == 3 and lines[0].startswith("| article | set |")
