@@ -305,6 +305,8 @@ async def inline_answer(update: Update, context: BotContext) -> None:
     quotes = group_quotes(answer.citations)
     if answer.kind == "not_in_article":
         title, description = "The article doesn't say", plain_preview(question, 100)
+    elif answer.tentative and quotes:
+        title, description = "The article may not answer this directly", plain_preview(quotes[0].text, 100)
     elif not quotes:
         title, description = plain_preview(answer.answer, 100), ""
     else:

@@ -3,7 +3,7 @@
 Same duck type as the engine (``answer``, ``answer_many``, ``documents``,
 ``example_questions``, ``paragraph``), so bot tests run without the model.
 Special questions: one containing "short" gets a short answer when its quote has one
-("Jane Doe"); one containing "boom" raises; "long" returns a reply far
+("Jane Doe"); one containing "maybe" is answered tentatively; one containing "boom" raises; "long" returns a reply far
 over Telegram's 4096 characters; "slow" blocks its (worker) thread until
 ``release`` is set. Every call is recorded in ``calls``.
 """
@@ -121,7 +121,13 @@ class FakeEngine:
         # A short answer as the engine gives it: an exact span of the first citation.
         short = "Jane Doe" if "short" in wanted and "Jane Doe" in citations[0].text else None
         return Answer(
-            question, False, " ".join(c.text for c in citations), tuple(citations), query=query, short_answer=short
+            question,
+            False,
+            " ".join(c.text for c in citations),
+            tuple(citations),
+            query=query,
+            short_answer=short,
+            tentative="maybe" in wanted and short is None,
         )
 
     def answer_many(self, items: Sequence[tuple[str, Answer | None]]) -> list[Answer]:

@@ -15,6 +15,7 @@ import pytest
 
 from bot.articles import ADMINS_ONLY
 from bot.handlers import SORRY
+from index.replies import TENTATIVE
 from tests.bot.bot_harness import RunningBot, running_bot
 from tests.bot.fake_bot_api import ALICE, BOB, BOT_USER, GROUP, ApiError, Call, FakeTelegram, parse_telegram_html
 from tests.bot.fake_qa_engine import ARTICLE, FakeEngine
@@ -376,6 +377,16 @@ async def test_inline_result_is_titled_with_the_short_answer(bot: RunningBot, te
     text = result["input_message_content"]["message_text"]
     parse_telegram_html(text)
     assert "<b>Jane Doe</b> [1]" in text
+
+
+async def test_a_tentative_answer_says_so_in_chat_and_inline(bot: RunningBot, telegram: FakeTelegram) -> None:
+    reply = only_message(await bot.exchange(lambda: telegram.message("maybe acme will close its office?")))
+    assert parse_telegram_html(reply.text).startswith(TENTATIVE)
+    (call,) = await bot.exchange(lambda: telegram.inline("maybe acme will close its office?"))
+    (result,) = call.params["results"]
+    assert result["title"] == "The article may not answer this directly"
+    assert result["description"].startswith("Acme Corp said on Monday")
+    assert TENTATIVE in parse_telegram_html(result["input_message_content"]["message_text"])
 
 
 async def test_group_reply_with_a_short_answer_replies_to_the_question(bot: RunningBot, telegram: FakeTelegram) -> None:
