@@ -57,7 +57,9 @@ _ASKS_MEANING_OF = re.compile(r"\b(?:meaning|definition) of\b", re.I)
 _FRAMING = frozenset(
     "many much long kind type sort name names happen happened happening get got make made "
     "like still now today anyway also exactly going thing things stuff hi hello yeah yep nah bro dude "
-    "else one two three article articles story piece text total overall altogether according".split()
+    "else one two three article articles story piece text total overall altogether according "
+    # "Tell me about the movie": a request's frame.
+    "me about explain describe".split()
 )
 
 
