@@ -204,7 +204,7 @@ def run_article(
     outcomes = [Outcome("off_topic", a.abstained, tentative=a.tentative) for a in off_answers]
     for question, answer, ms in zip(questions, answers, latencies, strict=True):
         if not question.answerable:
-            outcomes.append(Outcome("unanswerable", answer.abstained, ms=ms, tentative=answer.tentative))
+            outcomes.append(Outcome("unanswerable", answer.abstained, ms=ms))
             continue
         ranked = [c for c in answer.citations if not c.context]
         hits = [holds_answer(question, article.paragraphs, c.paragraph, c.sentence, c.text) for c in ranked]

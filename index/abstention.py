@@ -142,11 +142,11 @@ def meaning_veto(question: str, passage: str) -> str | None:
     """Why ``passage`` cannot answer ``question`` about what words mean: it asks what a term
     means and the passage does not say, or it speaks of "the definition of" something in
     words the passage does not use."""
-    term = asked_term(question)
     phrase = _ASKS_MEANING_OF.search(question)
-    if (term is not None and meaning(term, passage) is None) or (
-        term is None and phrase and phrase.group().lower() not in passage.lower()
-    ):
+    if phrase and phrase.group().lower() in passage.lower():
+        return None
+    term = asked_term(question)
+    if (term is not None and meaning(term, passage) is None) or (term is None and phrase):
         return "asks what words mean; the article does not define them"
     return None
 

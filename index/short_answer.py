@@ -712,7 +712,7 @@ def _description(found: re.Match[str], sentence: str) -> str | None:
     return None
 
 
-_WHAT_IS_THE = re.compile(r"^\W*(?:and\s+)?what(?:'s|s| is| was| are| were)\s", re.I)
+_WHAT_IS_THE = re.compile(r"^\W*(?:and\s+)?what(?:['’]s|s| is| was| are| were)\s", re.I)
 _ENDS_AT_NOUN = re.compile(r"(?:\s+(?:thing|stuff|all about|about|exactly))?\W*$", re.I)
 
 
@@ -724,7 +724,8 @@ def _named_in_question(question: str, sentence: str) -> re.Match[str] | None:
     if asked is None or not _WHAT_IS_THE.match(question) or not _ENDS_AT_NOUN.match(question, asked.end("noun")):
         return None
     framed = question[asked.start() : asked.start("noun")]
-    modifiers = [w for w in _WORD.findall(framed) if fold(w) not in _QUESTION_WORDS]
+    # "what's" is "what": a question word, not a modifier.
+    modifiers = [w for w in _WORD.findall(framed) if re.sub(r"['’]s$", "", fold(w)) not in _QUESTION_WORDS]
     if not modifiers:
         return None
     written = r"\s+".join(map(re.escape, [*modifiers, asked.group("noun")]))
@@ -858,12 +859,13 @@ def _capitalised_tail(words: list[str]) -> list[str]:
     start = len(words)
     while start > 0 and (words[start - 1][:1].isupper() or fold(words[start - 1]) in _NAME_JOINERS):
         start -= 1
-    # "Then the Smart Voting app": a sentence's opening word and a joining word open no name.
-    while start < len(words) and (fold(words[start]) in _NAME_JOINERS or fold(words[start]) in _OPENERS):
+    while start < len(words) and fold(words[start]) in _NAME_JOINERS:
         start += 1
     return words[start:]
 
 
+# Nouns of amounts of money: "the fare", "how many fees were paid".
+_MONEY_NOUNS = r"fees?|fares?|prices?|costs?|revenues?|profits?|earnings|wages?|salar(?:y|ies)|funds?"
 _ASKS_PRICE = re.compile(
     r"\bhow much\b.*\b(cost|costs|pay|paid|charge|charged|charges|spend|spent|earn|earned|earns|sell for|"
     r"sold for|buy for|bought for|worth)\b|\b(price|fare|fee|salary|wage)\b",
@@ -871,9 +873,7 @@ _ASKS_PRICE = re.compile(
 )
 # "How many New Yorkers work …", "how many millions of dollars": the words "how many" counts.
 _ASKS_COUNT = re.compile(r"\bhow many\s+(?P<counted>(?:[\w’'-]+\s*){1,3})", re.I)
-_MONEY = re.compile(
-    rf"{CURRENCY.pattern}|fees?|prices?|costs?|revenues?|profits?|earnings|wages?|salar(?:y|ies)|funds?", re.I
-)
+_MONEY = re.compile(rf"{CURRENCY.pattern}|{_MONEY_NOUNS}", re.I)
 _CURRENCY_SIGN = re.compile(r"[$€£¥₽]|\b(?:US|USD|EUR|GBP)\s?$")
 
 
@@ -923,9 +923,13 @@ def _asked_verb_stems(question: str, stem: Callable[[str], str]) -> frozenset[st
     return frozenset(stem(v) for v in _VARIANTS.get(verb, (verb,)))
 
 
-_PASSIVE_AUXILIARY = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+$", re.I)
-# The verb and the few words before "by", and the few after it up to the name: no stop between.
-_PASSIVE_AGENT = re.compile(r"(?P<verb>[^\W\d_]+(?:\s+[^\W\d_]+){0,3})\s+by\s+(?:[\w’'-]+\s+){0,3}$")
+_PASSIVE_AUXILIARY = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:[a-z]+ly\s+)?$", re.I)
+# The verb right before "by" or before a short phrase of place or time ("overthrown in a
+# rebellion by"), and the few words after "by" up to the name: no stop between.
+_PASSIVE_AGENT = re.compile(
+    r"(?P<verb>[^\W\d_]+)(?:\s+(?:in|at|on|during|after|with|within|from)(?:\s+[^\W\d_]+){1,3})?"
+    r"\s+by\s+(?:[\w’'-]+\s+){0,3}$"
+)
 
 
 def _does_asked_verb(sentence: str, span: Span, stems: frozenset[str], stem: Callable[[str], str]) -> bool:

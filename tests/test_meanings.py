@@ -23,6 +23,8 @@ RUBATO = "He used tempo rubato, the practice of disregarding strict time, in his
         ("What is HHC an abbreviation for?", "HHC"),
         ("FDNY stands for what?", "FDNY"),
         ("what does fdny stand for", "fdny"),
+        ("what does FDNY mean in the article?", "FDNY"),
+        ("What does NYPD mean exactly?", "NYPD"),
         # Any term, quoted or framed as a word.
         ("what does dalai lama mean", "dalai lama"),
         ("What does 'crystal clear' mean?", "crystal clear"),
@@ -32,6 +34,9 @@ RUBATO = "He used tempo rubato, the practice of disregarding strict time, in his
         # No term, or no question of what words mean.
         ("what does it stand for", None),
         ("what does this mean?", None),
+        ("what do you mean?", None),
+        ("Who stands for election in March?", None),
+        ("what does a ban mean?", "ban"),
         ("What does the ban mean for users?", None),
         ("Who does she call the definition of inspiration?", None),
         ("What does the FDNY do?", None),
@@ -51,6 +56,9 @@ def test_asked_term(question: str, term: str | None) -> None:
         ("rubato", RUBATO, "the practice of disregarding strict time"),
         ("rubato", 'It is played with rubato, "the practice of disregarding strict time, robbing".',
          "the practice of disregarding strict time"),
+        # A single quote inside a word does not close the quotation.
+        ("Dalai Lama", 'He became the Dalai Lama—"the People\'s Teacher".', "the People's Teacher"),
+        ("rubato", "tempo rubato, the performer’s freedom with time, was", "the performer’s freedom with time"),
         ("glasnost", "It was called glasnost, meaning openness, at the time.", "openness"),
         ("Dzong", "Each dzong (literally 'fortress') had a governor.", "fortress"),
         ("dzong", "Each dzong (literally “fortress”) had a governor.", "fortress"),
@@ -69,6 +77,8 @@ def test_an_initialisms_meaning_is_its_expansion_in_either_case() -> None:
     assert meaning("FDNY", sentence) == "New York City Fire Department"
     assert meaning("fdny", sentence) == "New York City Fire Department"
     assert meaning("FDNY", "The FDNY fights fires.") is None
+    # A lower-case word is an initialism only where the sentence writes it as one.
+    assert meaning("war", "The Washington Army Reserve fought.") is None
 
 
 @pytest.mark.parametrize(
@@ -117,6 +127,7 @@ def test_meaning_is_the_short_answer(question: str, sentence: str, expected: str
         ("Who is the definition of inspiration?", "She called her mother the definition of inspiration.", False),
         ("Who is the definition of inspiration?", "She called Oprah an inspiration.", True),
         ("What is the definition of a tablet?", "Apple sold a tablet.", True),
+        ("What is the meaning of life?", "He said the meaning of life is work.", False),
     ],
 )
 def test_a_question_of_meaning_needs_the_article_to_give_it(question: str, passage: str, vetoed: bool) -> None:

@@ -131,12 +131,16 @@ def test_the_articles_subject_is_no_answer_about_it(question: str, sentence: str
         # … also with words between the verb and "by", and before the name.
         ("who overthrew the regime", "The regime set up by the Mongols was overthrown in a revolt by the general "
          "Tai Situ.", "Tai Situ"),
+        # An adverb after "was" leaves the verb passive: Apple was founded, not the founder.
+        ("who founded apple", "Apple was originally founded in 1976 by Steve Jobs.", "Steve Jobs"),
         # A name after the asked noun and "of" is which one; the one in front says whose.
         ("which island has the largest olive groves", "The Greek island of Crete has the largest olive groves.",
          "Crete"),
         # A question that names the thing ("the Smart Voting app") asks what it is, not which.
         ("whats the smart voting app", "Then the Smart Voting app – an app created by Alexi Navalny which let "
          "Russians vote – was taken down.", "an app created by Alexi Navalny"),
+        ("what's the smart voting app?", "Then the Smart Voting app – an app created by Alexi Navalny – was taken "
+         "down.", "an app created by Alexi Navalny"),
         ("what app did navalny create", "Then the Smart Voting app – an app created by Alexi Navalny – was taken "
          "down.", "Smart Voting"),
         # The rest of a name that opens with the asked brand in small letters is no answer.
