@@ -864,7 +864,9 @@ def _capitalised_tail(words: list[str]) -> list[str]:
     return words[start:]
 
 
-# Nouns of amounts of money: "the fare", "how many fees were paid".
+# Nouns of amounts of money: "the fare", "how many fees were paid". A question that only
+# mentions one may count something else ("of the ten zip codes with the highest housing
+# prices, how many …"), so asking for a price takes the narrower list below.
 _MONEY_NOUNS = r"fees?|fares?|prices?|costs?|revenues?|profits?|earnings|wages?|salar(?:y|ies)|funds?"
 _ASKS_PRICE = re.compile(
     r"\bhow much\b.*\b(cost|costs|pay|paid|charge|charged|charges|spend|spent|earn|earned|earns|sell for|"
