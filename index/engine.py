@@ -223,10 +223,11 @@ class Engine:
         return terms
 
     def _compose(self, plan: _Plan, searched: list[tuple[Query, WordVectors, list[Evidence]]]) -> Answer:
-        answered: list[tuple[str, list[Evidence], str]] = []
+        # Each answered part: as the asker put it, its ranking, what it was searched with, and
+        # whether the answer to it is tentative.
+        answered: list[tuple[str, list[Evidence], str, bool]] = []
         unanswered: list[str] = []
         reasons: list[str] = []
-        tentative: list[bool] = []
         # The answer-first rerank and the reply may ask for the same sentence's short answer.
         short_of = functools.cache(
             functools.partial(short_answer, stem=self._stem, is_name=self._retriever.lexical.is_name_word)
@@ -238,8 +239,8 @@ class Engine:
             reason = "nothing in the article matches" if evidence is None else decide(evidence, self.tuning.abstention)
             if reason is None:
                 # The part as the asker put it (corrected), without a follow-up's borrowed words.
-                answered.append((query.own or query.text, ranking, query.text))
-                tentative.append(evidence is not None and is_tentative(evidence, self.tuning.abstention))
+                weak = evidence is not None and is_tentative(evidence, self.tuning.abstention)
+                answered.append((query.own or query.text, ranking, query.text, weak))
             else:
                 unanswered.append(part)
                 reasons.append(reason)
@@ -254,13 +255,13 @@ class Engine:
             chosen = chosen[: self.tuning.max_citations]
         else:
             # One quote for each part, in the order of the question.
-            chosen = list({ranking[0].unit: ranking[0] for _, ranking, _ in answered}.values())
+            chosen = list({ranking[0].unit: ranking[0] for _, ranking, _, _ in answered}.values())
         citations = self._citations(chosen)
-        asked, _, about = answered[0]
+        asked, _, about, weak = answered[0]
         short = short_of(asked, citations[0].text, about=about, title=self._title(citations[0].document))
         # A short answer is a claim the quote bears out; without one, a weakly matched single
         # question is told that the quotes are only the closest the article comes.
-        unsure = short is None and len(answered) == 1 and not unanswered and tentative[0]
+        unsure = short is None and len(answered) == 1 and not unanswered and weak
         return Answer(
             question=plan.question,
             abstained=False,
@@ -315,11 +316,13 @@ class Engine:
         if kind in (None, "name", "person"):
             return ranking
         best = ranking[0].score
-        close = [e for e in ranking[: self.tuning.answer_among] if e.score >= best - self.tuning.answer_within]
-        if kind == "meaning":
-            # A gloss or an expansion of the very term is exact, wherever it ranks: "Dalai Lama"
-            # is in many sentences, 'Dalai Lama—"Ocean Teacher"' in one.
-            close = ranking
+        # A gloss or an expansion of the very term is exact, wherever it ranks: "Dalai Lama" is
+        # in many sentences, 'Dalai Lama—"Ocean Teacher"' in one.
+        close = (
+            ranking
+            if kind == "meaning"
+            else [e for e in ranking[: self.tuning.answer_among] if e.score >= best - self.tuning.answer_within]
+        )
         units = [self._units[e.unit] for e in close]
         holds = [short_of(asked, u.text, about=about, title=self._title(u.document)) is not None for u in units]
         if not any(holds) or holds[0]:

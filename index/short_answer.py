@@ -548,6 +548,8 @@ def _with_place_noun(sentence: str, span: Span) -> Span:
 
 
 _ADJECTIVE_ENDING = re.compile(r"[a-z](?:ic|al|ive|ous|ful|ent|ant|ary|ern)$")
+# The lower-case word after a position: "24 *hours*", "Russian *propaganda*".
+_NEXT_WORD = re.compile(r"\s+([a-z][\w-]*)")
 
 
 def _with_counted_noun(sentence: str, span: Span, asked_stems: set[str], stem: Callable[[str], str]) -> Span:
@@ -563,29 +565,27 @@ def _with_counted_noun(sentence: str, span: Span, asked_stems: set[str], stem: C
             elif last is not None:
                 break
         return span if last is None else Span(span.start, found[last].end())
-    following = re.match(r"\s+([a-z][\w-]*)", sentence[span.end :])
+    # "5,000 francs", and "468.9 square miles" even for "how big is it in square miles?".
+    unit = UNIT_AFTER_NUMBER.match(sentence, span.end)
+    end = unit.end() if unit else span.end
+    following = _NEXT_WORD.match(sentence, span.end)
     # "16th on the list" for "where did it rank on the list?" counts no "on".
     if following and fold(following.group(1)) not in STOPWORDS_EN and stem(fold(following.group(1))) in asked_stems:
-        end = span.end + following.end()
+        counted = following.end()
         # "some 30 public performances": an adjective goes on to its noun.
-        while _ADJECTIVE_ENDING.search(sentence[:end]) and (
-            noun := re.match(r"\s+([a-z][\w-]*)", sentence[end:])
-        ):
+        while _ADJECTIVE_ENDING.search(sentence, 0, counted) and (noun := _NEXT_WORD.match(sentence, counted)):
             if fold(noun.group(1)) in STOPWORDS_EN:
                 break
-            end += noun.end()
-        # "468.9 square miles" for "how big is it in square miles": the unit is whole.
-        unit = UNIT_AFTER_NUMBER.match(sentence, span.end)
-        return Span(span.start, max(end, unit.end() if unit else end))
-    unit = UNIT_AFTER_NUMBER.match(sentence, span.end)
-    return Span(span.start, unit.end()) if unit else span
+            counted = noun.end()
+        end = max(end, counted)
+    return Span(span.start, end)
 
 
 def _modifies_a_noun(sentence: str, span: Span) -> bool:
     """A lone capitalised word used as an adjective or possessive ("Russian propaganda",
     "American credit card companies", "Meta’s president") names no answer."""
     text = sentence[span.start : span.end]
-    following = re.match(r"\s+([a-z][\w-]*)", sentence[span.end :])
+    following = _NEXT_WORD.match(sentence, span.end)
     return len(text.split()) == 1 and following is not None and bool(_ADJECTIVAL.search(text))
 
 
