@@ -28,10 +28,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # this checkout's engine, whatever is installed
 
-from index.build import build_index  # noqa: E402
-from index.embedder import SentenceTransformerEmbedder  # noqa: E402
-from index.library import add_articles  # noqa: E402
-from index.sources import read_file  # noqa: E402
+from index.ingest.sources import read_file  # noqa: E402
+from index.store.build import build_index  # noqa: E402
+from index.store.embedder import SentenceTransformerEmbedder  # noqa: E402
+from index.store.library import add_articles  # noqa: E402
 
 PAGE = REPO / "tests" / "fixtures" / "pages" / "northern-science-glacier.html"
 

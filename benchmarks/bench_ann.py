@@ -16,9 +16,9 @@ from typing import Any
 import faiss
 import numpy as np
 
-from index.embedder import Vectors
-from index.retrieval import Weights
-from index.vector_index import EXACT, HNSW, IVF, make_faiss_index, search
+from index.answer.retrieval import Weights
+from index.store.embedder import Vectors
+from index.store.vector_index import EXACT, HNSW, IVF, make_faiss_index, search
 
 CANDIDATES = Weights().candidates
 HNSW_EF_SEARCH = (16, 32, 64, 128, 256)

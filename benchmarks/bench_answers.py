@@ -26,8 +26,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from index.batching import MicroBatcher
-from index.engine import Engine
+from index.answer.batching import MicroBatcher
+from index.answer.engine import Engine
 from index.types import Answer
 
 START_QUESTION = "why was Instagram blocked?"

@@ -14,8 +14,8 @@ import numpy as np
 from bench_answers import run_process
 from synthetic_corpus import ArticleGenerator, write_corpus
 
-from index.build import BuildReport, build_index
-from index.embedder import Embedder
+from index.store.build import BuildReport, build_index
+from index.store.embedder import Embedder
 
 # The article rewritten (all its sentences new) before the incremental rebuild.
 _CHANGED_ARTICLE = 0

@@ -34,9 +34,9 @@ import numpy as np
 from bench_answers import own_peak_rss_mb
 
 import index
-from index.build import build_index
-from index.embedder import DEFAULT_MODEL, Runtime, SentenceTransformerEmbedder, Vectors, WordVectors
-from index.engine import Engine
+from index.answer.engine import Engine
+from index.store.build import build_index
+from index.store.embedder import DEFAULT_MODEL, Runtime, SentenceTransformerEmbedder, Vectors, WordVectors
 
 REPO = Path(__file__).resolve().parent.parent
 SQUAD = REPO.parent / "shared" / "realtext" / "squad2-dev-articles.json"

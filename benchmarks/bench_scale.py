@@ -17,10 +17,10 @@ from typing import Any
 from bench_ann import faiss_threads
 from bench_answers import one_at_a_time, percentiles
 
-from index.embedder import Embedder
-from index.engine import Engine
-from index.store import StoredIndex, read_index
-from index.vector_index import EXACT, make_faiss_index
+from index.answer.engine import Engine
+from index.store.embedder import Embedder
+from index.store.files import StoredIndex, read_index
+from index.store.vector_index import EXACT, make_faiss_index
 
 # Questions answered per engine: enough for a median, few enough for ten minutes.
 SAMPLE_QUESTIONS = 64

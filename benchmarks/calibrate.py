@@ -48,14 +48,14 @@ if str(REPO) not in sys.path:
 import numpy as np  # noqa: E402
 from realtext_corpus import SquadArticle, holds_answer, load_squad, off_topic_questions, sample, write_corpus  # noqa: E402
 
-from index.abstention import AbstentionEvidence, AbstentionRule, decide  # noqa: E402
-from index.build import build_index, index_problem  # noqa: E402
-from index.corpus import read_document  # noqa: E402
-from index.embedder import Embedder, SentenceTransformerEmbedder  # noqa: E402
-from index.engine import Engine  # noqa: E402
+from index.answer.abstention import AbstentionEvidence, AbstentionRule, decide  # noqa: E402
+from index.answer.engine import Engine  # noqa: E402
 from index.evaluate import load_questions  # noqa: E402
-from index.passages import units_of  # noqa: E402
+from index.ingest.corpus import read_document  # noqa: E402
+from index.ingest.passages import units_of  # noqa: E402
 from index.settings import EngineSettings  # noqa: E402
+from index.store.build import build_index, index_problem  # noqa: E402
+from index.store.embedder import Embedder, SentenceTransformerEmbedder  # noqa: E402
 
 SCORES = np.round(np.arange(0.50, 1.001, 0.025), 3)
 SUPPORTS = np.round(np.arange(0.10, 0.301, 0.025), 3)

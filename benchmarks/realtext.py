@@ -69,12 +69,12 @@ from realtext_corpus import (  # noqa: E402
     write_corpus,
 )
 
-from index.build import build_index  # noqa: E402
-from index.corpus import read_document  # noqa: E402
-from index.embedder import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder  # noqa: E402
-from index.engine import Engine  # noqa: E402
-from index.lexical import LexicalIndex  # noqa: E402
-from index.passages import Unit, units_of  # noqa: E402
+from index.answer.engine import Engine  # noqa: E402
+from index.ingest.corpus import read_document  # noqa: E402
+from index.ingest.passages import Unit, units_of  # noqa: E402
+from index.store.build import build_index  # noqa: E402
+from index.store.embedder import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder  # noqa: E402
+from index.store.lexical import LexicalIndex  # noqa: E402
 from index.types import Answer  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "realtext" / "squad2-dev-articles.json"

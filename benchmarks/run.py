@@ -45,12 +45,12 @@ from bench_long_article import serve_in_fresh_process
 from bench_scale import large_corpus_answers
 from synthetic_corpus import ArticleGenerator
 
-from index.build import index_problem
+from index.answer.engine import Engine
 from index.cli import make_embedder
-from index.embedder import Embedder
-from index.engine import Engine
 from index.settings import EngineSettings
-from index.store import read_index
+from index.store.build import index_problem
+from index.store.embedder import Embedder
+from index.store.files import read_index
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS_SEED = 1234

@@ -29,12 +29,12 @@ if str(REPO) not in sys.path:
 from realtext import DEFAULT_CALIBRATION, DEFAULT_DATA  # noqa: E402
 from realtext_corpus import SquadArticle, holds_answer, load_squad, write_corpus  # noqa: E402
 
-from index.build import build_index  # noqa: E402
+from index.answer.engine import Engine  # noqa: E402
+from index.answer.short_answer import asked_short_kind  # noqa: E402
 from index.cli import make_embedder  # noqa: E402
-from index.embedder import Embedder  # noqa: E402
-from index.engine import Engine  # noqa: E402
 from index.settings import EngineSettings  # noqa: E402
-from index.short_answer import asked_short_kind  # noqa: E402
+from index.store.build import build_index  # noqa: E402
+from index.store.embedder import Embedder  # noqa: E402
 
 NO_KIND = "-"
 

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.corpus import load_corpus
-from index.text import split_sentences
+from index.ingest.corpus import load_corpus
+from index.ingest.text import split_sentences
 
 # (country, adjective, people): the real article's Russia, Ukraine and Belarus.
 COUNTRIES = (

@@ -44,7 +44,7 @@ from bot.keyboards import ASK_PATTERN, CONTEXT_PATTERN
 from bot.library import Library
 from bot.settings import BotSettings
 from bot.state import CONTEXT_TYPES, AnswerSource, Services
-from index.batching import AnswerBatcher
+from index.answer.batching import AnswerBatcher
 
 logger = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from bot.handlers import rate_limited
 from bot.library import AddResult, Library
 from bot.state import BotContext, Services, memory_of, services_of
 from index.errors import EngineError
-from index.sources import HTML_SUFFIXES, TEXT_SUFFIXES
+from index.ingest.sources import HTML_SUFFIXES, TEXT_SUFFIXES
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from telegram.constants import MessageLimit
 
-from index.replies import NOT_IN_ARTICLE, TENTATIVE, citation_groups, citation_place
+from index.answer.replies import NOT_IN_ARTICLE, TENTATIVE, citation_groups, citation_place
 from index.types import Answer, Citation, DocumentInfo
 
 MAX_MESSAGE = int(MessageLimit.MAX_TEXT_LENGTH)

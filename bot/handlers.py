@@ -55,7 +55,7 @@ from bot.keyboards import (
 )
 from bot.ratelimit import RateWindow, Verdict
 from bot.state import BotContext, Handler, Services, Shown, memory_of, services_of
-from index.conversation import remember
+from index.answer.conversation import remember
 from index.types import Answer, DocumentInfo
 
 logger = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """The articles behind the running bot: adding and removing them, and noticing when the index changed.
 
 Nothing here talks to Telegram. ``Library`` changes the corpus with the
-engine's own library functions (``index.library``), off the event loop and one
+engine's own library functions (``index.store.library``), off the event loop and one
 change at a time; ``Library.refresh`` loads the index again when its manifest
 changed on disk (after such a change, or after ``python -m index add`` run
 beside the bot) and returns the new engine, built with the model already in
@@ -19,13 +19,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.build import build_index
-from index.embedder import Embedder, Vectors, WordVectors
-from index.engine import Engine
+from index.answer.engine import Engine
 from index.errors import EngineError, IndexStaleError
-from index.extract import Article
-from index.fetch import FetchPolicy
-from index.library import (
+from index.ingest.extract import Article
+from index.ingest.fetch import FetchPolicy
+from index.ingest.sources import article_from_bytes, read_url
+from index.settings import EngineSettings
+from index.store.build import build_index
+from index.store.embedder import Embedder, Vectors, WordVectors
+from index.store.files import MANIFEST, read_index
+from index.store.library import (
     AddedArticle,
     ArticleSummary,
     add_articles,
@@ -33,9 +36,6 @@ from index.library import (
     list_articles,
     remove_article,
 )
-from index.settings import EngineSettings
-from index.sources import article_from_bytes, read_url
-from index.store import MANIFEST, read_index
 
 logger = logging.getLogger(__name__)
 

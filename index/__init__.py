@@ -12,14 +12,14 @@ from index.errors import EngineError
 from index.types import Answer, Citation, DocumentInfo
 
 if TYPE_CHECKING:
-    from index.engine import Engine
+    from index.answer.engine import Engine
 
 __all__ = ["Answer", "Citation", "DocumentInfo", "Engine", "EngineError"]
 
 
 def __getattr__(name: str) -> Any:
     if name == "Engine":
-        from index.engine import Engine
+        from index.answer.engine import Engine
 
         return Engine
     raise AttributeError(f"module 'index' has no attribute {name!r}")

@@ -21,16 +21,16 @@ from typing import TYPE_CHECKING, TextIO
 
 from pydantic import ValidationError
 
-from index.conversation import remember
+from index.answer.conversation import remember
 from index.errors import BUILD_COMMAND, EngineError
 from index.types import Answer
 
 if TYPE_CHECKING:
-    from index.build import BuildReport
-    from index.embedder import Embedder
-    from index.engine import Engine
-    from index.extract import Article
+    from index.answer.engine import Engine
+    from index.ingest.extract import Article
     from index.settings import EngineSettings
+    from index.store.build import BuildReport
+    from index.store.embedder import Embedder
 
 EXIT_ERROR = 1
 
@@ -119,7 +119,7 @@ def _settings(args: argparse.Namespace) -> EngineSettings:
 
 
 def _open_engine(settings: EngineSettings) -> Engine:
-    from index.engine import Engine
+    from index.answer.engine import Engine
 
     return Engine.open(
         settings.corpus_dir, settings.index_dir, settings.embedding_model, embedder=lambda: make_embedder(settings)
@@ -127,8 +127,8 @@ def _open_engine(settings: EngineSettings) -> Engine:
 
 
 def _build(args: argparse.Namespace, settings: EngineSettings) -> int:
-    from index.build import index_problem
-    from index.store import MANIFEST
+    from index.store.build import index_problem
+    from index.store.files import MANIFEST
 
     if args.if_needed:
         problem = index_problem(settings.corpus_dir, settings.index_dir, settings.embedding_model)
@@ -151,7 +151,7 @@ def _build(args: argparse.Namespace, settings: EngineSettings) -> int:
 
 def make_embedder(settings: EngineSettings) -> Embedder:
     """The embedder the settings name (tests replace this function with a fake)."""
-    from index.embedder import SentenceTransformerEmbedder
+    from index.store.embedder import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(
         settings.embedding_model, runtime=settings.embedding_runtime, cache_dir=settings.model_cache_dir
@@ -160,9 +160,9 @@ def make_embedder(settings: EngineSettings) -> Embedder:
 
 def _rebuild(settings: EngineSettings) -> BuildReport:
     """Build the index of the corpus, reusing the embeddings of unchanged sentences."""
-    from index.build import build_index
-    from index.corpus import load_corpus
-    from index.store import ensure_writable
+    from index.ingest.corpus import load_corpus
+    from index.store.build import build_index
+    from index.store.files import ensure_writable
 
     # Check what is cheap to check before the model takes seconds to load.
     load_corpus(settings.corpus_dir)
@@ -187,9 +187,9 @@ def _rebuilt_line(report: BuildReport) -> str:
 def _add(args: argparse.Namespace, settings: EngineSettings) -> int:
     """Add each source; a source that fails is one line on stderr, and exit status 1."""
     from index.errors import SourceError
-    from index.fetch import FetchPolicy
-    from index.library import add_articles, find_by_url
-    from index.sources import is_url, read_article
+    from index.ingest.fetch import FetchPolicy
+    from index.ingest.sources import is_url, read_article
+    from index.store.library import add_articles, find_by_url
 
     started = time.perf_counter()
     policy = FetchPolicy(
@@ -227,7 +227,7 @@ def _add(args: argparse.Namespace, settings: EngineSettings) -> int:
 
 
 def _list(args: argparse.Namespace, settings: EngineSettings) -> int:
-    from index.library import list_articles
+    from index.store.library import list_articles
 
     articles = list_articles(settings.corpus_dir)
     if not articles:
@@ -241,7 +241,7 @@ def _list(args: argparse.Namespace, settings: EngineSettings) -> int:
 
 
 def _remove(args: argparse.Namespace, settings: EngineSettings) -> int:
-    from index.library import remove_article
+    from index.store.library import remove_article
 
     outcome = remove_article(settings.corpus_dir, args.id, lambda: _rebuild(settings))
     print(f"removed {outcome.removed.id}: “{outcome.removed.title}”")
@@ -255,7 +255,7 @@ def _ask(args: argparse.Namespace, settings: EngineSettings) -> int:
         answer = engine.answer(args.question)
         print(_as_json(answer) if args.json else answer.answer)
         return 0
-    from index.batching import MicroBatcher
+    from index.answer.batching import MicroBatcher
 
     with MicroBatcher(engine) as batcher:
         for answer in _answer_stream(sys.stdin, batcher.submit):

@@ -247,7 +247,7 @@ def evaluate_messages(
     Messages without a chat go in one batch; each chat's messages follow one
     another, each with the conversation's remembered answer.
     """
-    from index.conversation import remember
+    from index.answer.conversation import remember
 
     answers: dict[str, Answer] = {}
     alone = [m for m in messages if m.chat is None]

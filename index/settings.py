@@ -7,9 +7,9 @@ from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from index.embedder import DEFAULT_MODEL, Runtime
-from index.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_SECONDS
-from index.vector_index import DEFAULT_APPROXIMATE_FROM
+from index.ingest.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_SECONDS
+from index.store.embedder import DEFAULT_MODEL, Runtime
+from index.store.vector_index import DEFAULT_APPROXIMATE_FROM
 
 
 class EngineSettings(BaseSettings):

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.build import build_index
-from index.embedder import SentenceTransformerEmbedder, Vectors, WordVectors
-from index.engine import Engine
-from index.text import fold
+from index.answer.engine import Engine
+from index.ingest.text import fold
+from index.store.build import build_index
+from index.store.embedder import SentenceTransformerEmbedder, Vectors, WordVectors
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.abstention import (
+from index.answer.abstention import (
     AbstentionEvidence,
     AbstentionRule,
     decide,
@@ -16,10 +16,10 @@ from index.abstention import (
     topic_support,
     veto_reason,
 )
-from index.answer_types import asked_type
-from index.embedder import WordVectors
-from index.lexical import LexicalIndex
-from index.retrieval import Evidence, Query
+from index.answer.answer_types import asked_type
+from index.answer.retrieval import Evidence, Query
+from index.store.embedder import WordVectors
+from index.store.lexical import LexicalIndex
 
 NEWS = [
     "Instagram users in Russia were told to move their photos on Sunday.",

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 import index.cli
-from index.build import build_index
+from index.answer.engine import Engine
 from index.cli import main
-from index.corpus import read_document
-from index.engine import Engine
-from index.extract import extract_html
-from index.sources import read_file
+from index.ingest.corpus import read_document
+from index.ingest.extract import extract_html
+from index.ingest.sources import read_file
+from index.store.build import build_index
 from tests.conftest import TINY_ARTICLE, FakeEmbedder
 from tests.page_server import PAGES, PageServer, serving
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.answer_types import CAUSE, DURATION, MEASURE, NAME, NUMBER, TIME, asked_type, gives_type
-from index.retrieval import Query
+from index.answer.answer_types import CAUSE, DURATION, MEASURE, NAME, NUMBER, TIME, asked_type, gives_type
+from index.answer.retrieval import Query
 
 
 @pytest.mark.parametrize(

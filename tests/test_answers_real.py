@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index.engine import Engine
+from index.answer.engine import Engine
 from index.evaluate import Question, evaluate, format_report, load_questions
 from tests.conftest import QA_DIR
 

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from index.batching import AnswerBatcher, MicroBatcher
+from index.answer.batching import AnswerBatcher, MicroBatcher
 from index.types import Answer
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from index.build import build_index
 from index.cli import main
+from index.store.build import build_index
 from tests.conftest import CORPUS, REPO, TINY_ARTICLE, FakeEmbedder
 
 

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from index.build import build_index
-from index.corpus import corpus_fingerprint, load_corpus, read_document
 from index.errors import CorpusError
-from index.store import read_index
+from index.ingest.corpus import corpus_fingerprint, load_corpus, read_document
+from index.store.build import build_index
+from index.store.files import read_index
 from tests.conftest import FakeEmbedder
 
 REAL = Path(__file__).resolve().parent.parent / "corpus" / "russia-instagram.txt"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.embedder import _batches_by_length
+from index.store.embedder import _batches_by_length
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from index.build import build_index
-from index.engine import MAX_QUESTION_CHARS, Engine, clean_text
-from index.replies import citation_groups
+from index.answer.engine import MAX_QUESTION_CHARS, Engine, clean_text
+from index.answer.replies import citation_groups
+from index.store.build import build_index
 from tests.conftest import SECOND_ARTICLE, FakeEmbedder
 
 
@@ -202,8 +202,8 @@ def test_overview_with_several_articles_is_of_the_one_in_focus(
 
 
 def test_warm_up_loads_the_language_identifiers_before_any_message(tiny_engine: Engine) -> None:
-    import index.language
+    import index.answer.language
 
-    index.language._latin_identifier.cache_clear()
+    index.answer.language._latin_identifier.cache_clear()
     tiny_engine.warm_up()
-    assert index.language._latin_identifier.cache_info().currsize == 1
+    assert index.answer.language._latin_identifier.cache_info().currsize == 1

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from index.errors import FetchError, RedirectError, RefusedURLError
-from index.fetch import USER_AGENT, FetchPolicy, address_is_allowed, fetch
+from index.ingest.fetch import USER_AGENT, FetchPolicy, address_is_allowed, fetch
 from tests.page_server import PageServer, serving
 
 LOOPBACK = FetchPolicy(timeout=2, allow_private=True)

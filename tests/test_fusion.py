@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.alignment import alignment
-from index.embedder import WordVectors
-from index.lexical import LexicalIndex
-from index.retrieval import relative_bm25
+from index.answer.alignment import alignment
+from index.answer.retrieval import relative_bm25
+from index.store.embedder import WordVectors
+from index.store.lexical import LexicalIndex
 
 
 @pytest.mark.parametrize(

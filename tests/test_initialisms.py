@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.initialisms import expansion, initialism_words, spells_out
+from index.answer.initialisms import expansion, initialism_words, spells_out
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.language import detect_language
+from index.answer.language import detect_language
 
 
 @pytest.mark.parametrize(

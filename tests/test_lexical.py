@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from index.lexical import CAPITAL, LOWER, OPENING, LexicalIndex, capitalised_names, is_demonym, is_heading, word_cases
+from index.store.lexical import (
+    CAPITAL,
+    LOWER,
+    OPENING,
+    LexicalIndex,
+    capitalised_names,
+    is_demonym,
+    is_heading,
+    word_cases,
+)
 
 # Two articles: a news story, and a travel piece whose heading and one
 # sentence capitalise ordinary words ("Up", "Falls").

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from index.abstention import meaning_veto
-from index.answer_types import MEANING, asked_type, gives_type
-from index.meanings import asked_term, gloss, meaning
-from index.short_answer import short_answer
+from index.answer.abstention import meaning_veto
+from index.answer.answer_types import MEANING, asked_type, gives_type
+from index.answer.meanings import asked_term, gloss, meaning
+from index.answer.short_answer import short_answer
 
 TIBET = 'He was given the title of Dalai Lama—"Ocean Teacher". "Vajradhara" meaning "Holder of the Thunderbolt".'
 RUBATO = "He used tempo rubato, the practice of disregarding strict time, in his mazurkas."

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from index.intents import read_message
-from index.questions import needs_context, split_question
-from index.short_answer import asked_short_kind, short_answer
+from index.answer.intents import read_message
+from index.answer.questions import needs_context, split_question
+from index.answer.short_answer import asked_short_kind, short_answer
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import index.onnx_runtime
-from index.embedder import SentenceTransformerEmbedder
+import index.store.onnx_runtime
 from index.errors import ModelError
-from index.onnx_runtime import OnnxTransformer
+from index.store.embedder import SentenceTransformerEmbedder
+from index.store.onnx_runtime import OnnxTransformer
 
 # Lengths from one word to past the model's 256 tokens, so batches carry padding and truncation.
 TEXTS = [
@@ -78,7 +78,7 @@ def test_the_export_is_cached_once_and_reused(
     def no_export(*args: object) -> bytes:
         raise AssertionError("exported again")
 
-    monkeypatch.setattr(index.onnx_runtime, "_export", no_export)
+    monkeypatch.setattr(index.store.onnx_runtime, "_export", no_export)
     again = SentenceTransformerEmbedder(runtime="onnx", cache_dir=cache_dir)
     assert again.runtime == "onnx"
     assert [p.name for p in cache_dir.iterdir()] == [cached.name]
@@ -112,7 +112,7 @@ def test_a_model_that_cannot_be_exported_runs_in_pytorch(
     def fail(*args: object) -> bytes:
         raise ModelError("cannot export the model to ONNX: an unsupported operator")
 
-    monkeypatch.setattr(index.onnx_runtime, "_export", fail)
+    monkeypatch.setattr(index.store.onnx_runtime, "_export", fail)
     with caplog.at_level(logging.WARNING):
         embedder = SentenceTransformerEmbedder(runtime="onnx")
     assert embedder.runtime == "torch"

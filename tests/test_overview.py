@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.overview import key_sentences
-from index.passages import Unit
+from index.answer.overview import key_sentences
+from index.ingest.passages import Unit
 
 
 def _units(paragraph_sizes: list[int]) -> list[Unit]:

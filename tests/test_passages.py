@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.passages import depends_on_previous, noun_stems, refers_back, units_of, unreadable_alone
+from index.ingest.passages import depends_on_previous, noun_stems, refers_back, units_of, unreadable_alone
 from index.types import DocumentInfo
 
 PHOTOS = "An email told people to move their photos before the service was shut down."

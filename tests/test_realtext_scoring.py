@@ -29,8 +29,8 @@ from realtext_corpus import (
 )
 from short_answers import matches
 
-from index.corpus import read_document
-from index.passages import units_of
+from index.ingest.corpus import read_document
+from index.ingest.passages import units_of
 
 CONTEXT = "The bridge opened in 1883.  It took fourteen years\nto build. Roebling designed it."
 SQUAD = {

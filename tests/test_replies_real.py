@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from index.conversation import remember
-from index.engine import Engine
+from index.answer.conversation import remember
+from index.answer.engine import Engine
+from index.answer.replies import TENTATIVE
 from index.evaluate import evaluate_messages, format_message_report, load_messages
-from index.replies import TENTATIVE
 from tests.conftest import QA_DIR
 
 MESSAGE_SETS = sorted(QA_DIR.glob("messages-*.jsonl"))

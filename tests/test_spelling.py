@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from index.build import build_index
-from index.engine import Engine
-from index.spelling import QueryCorrector, alias_map, english_frequency, initialisms, plain_idioms
-from index.text import words
+from index.answer.engine import Engine
+from index.answer.spelling import QueryCorrector, alias_map, english_frequency, initialisms, plain_idioms
+from index.ingest.text import words
+from index.store.build import build_index
 from index.types import DocumentInfo
 from tests.conftest import FakeEmbedder
 

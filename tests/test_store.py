@@ -10,10 +10,10 @@ from typing import BinaryIO
 import numpy as np
 import pytest
 
-from index.build import build_index, index_problem
-from index.engine import Engine
+from index.answer.engine import Engine
 from index.errors import IndexCorruptError, IndexMissingError, IndexStaleError, IndexWriteError
-from index.store import MANIFEST, read_index, read_manifest
+from index.store.build import build_index, index_problem
+from index.store.files import MANIFEST, read_index, read_manifest
 from tests.conftest import SECOND_ARTICLE, FakeEmbedder
 
 
@@ -83,7 +83,7 @@ def test_failed_build_leaves_previous_index_intact(
     def explode(*args: object, **kwargs: object) -> bytes:
         raise KeyboardInterrupt  # as if the build were interrupted while writing
 
-    monkeypatch.setattr("index.store.faiss.serialize_index", explode)
+    monkeypatch.setattr("index.store.files.faiss.serialize_index", explode)
     with pytest.raises(KeyboardInterrupt):
         build_index(tiny_corpus, index_dir, fake_embedder)
     after = {p.name: p.read_bytes() for p in index_dir.iterdir()}
@@ -105,7 +105,7 @@ def test_build_interrupted_while_writing_word_vectors_leaves_previous_index_inta
             raise KeyboardInterrupt
         save(file, array, **kwargs)
 
-    monkeypatch.setattr("index.store.np.save", explode_on_word_vectors)
+    monkeypatch.setattr("index.store.files.np.save", explode_on_word_vectors)
     with pytest.raises(KeyboardInterrupt):
         build_index(tiny_corpus, index_dir, fake_embedder)
     after = {p.name: p.read_bytes() for p in index_dir.iterdir()}

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from index.corpus import read_document
-from index.passages import depends_on_previous, units_of
-from index.text import split_sentences, words
+from index.ingest.corpus import read_document
+from index.ingest.passages import depends_on_previous, units_of
+from index.ingest.text import split_sentences, words
 
 CORPUS_FILE = Path(__file__).resolve().parent.parent / "corpus" / "russia-instagram.txt"
 

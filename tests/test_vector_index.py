@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.build import build_index
-from index.embedder import Vectors
-from index.engine import Engine
-from index.store import read_index
-from index.vector_index import EXACT, HNSW, IVF, choose_index_kind, make_faiss_index, search
+from index.answer.engine import Engine
+from index.store.build import build_index
+from index.store.embedder import Vectors
+from index.store.files import read_index
+from index.store.vector_index import EXACT, HNSW, IVF, choose_index_kind, make_faiss_index, search
 from tests.conftest import FakeEmbedder
 
 

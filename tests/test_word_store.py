@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.embedder import WordVectors
-from index.passages import Unit
-from index.word_store import compact, pack, passage_words
+from index.ingest.passages import Unit
+from index.store.embedder import WordVectors
+from index.store.word_store import compact, pack, passage_words
 
 
 def _words(*words: str) -> WordVectors:

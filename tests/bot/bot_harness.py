@@ -12,8 +12,8 @@ from bot.app import BotApplication, build_application, start_application, stop_a
 from bot.library import Library, manifest_signature
 from bot.settings import BotSettings
 from bot.state import AnswerSource, Services
-from index.embedder import Embedder
-from index.engine import Engine
+from index.answer.engine import Engine
+from index.store.embedder import Embedder
 from tests.bot.fake_bot_api import Call, FakeTelegram
 
 

@@ -21,8 +21,8 @@ import index.cli
 from bot.articles import ADMINS_ONLY, NOT_SET_UP, REMOVE_ADMINS_ONLY, link_in
 from bot.handlers import SORRY
 from bot.library import SerializedEmbedder
-from index.build import build_index
-from index.embedder import Embedder, SentenceTransformerEmbedder
+from index.store.build import build_index
+from index.store.embedder import Embedder, SentenceTransformerEmbedder
 from tests.bot.bot_harness import RunningBot, running_bot, running_library_bot
 from tests.bot.fake_bot_api import ALICE, BOB, Call, FakeTelegram, parse_telegram_html, private_chat
 from tests.bot.fake_qa_engine import FakeEngine

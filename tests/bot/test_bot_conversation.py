@@ -15,7 +15,7 @@ import pytest
 
 from bot.articles import ADMINS_ONLY
 from bot.handlers import SORRY
-from index.replies import TENTATIVE
+from index.answer.replies import TENTATIVE
 from tests.bot.bot_harness import RunningBot, running_bot
 from tests.bot.fake_bot_api import ALICE, BOB, BOT_USER, GROUP, ApiError, Call, FakeTelegram, parse_telegram_html
 from tests.bot.fake_qa_engine import ARTICLE, FakeEngine

@@ -40,7 +40,7 @@ from bot.keyboards import (
 )
 from bot.ratelimit import RateWindow, Verdict
 from bot.settings import BotSettings
-from index.replies import TENTATIVE
+from index.answer.replies import TENTATIVE
 from index.types import Answer, Citation, DocumentInfo
 from tests.bot.bot_harness import settings_without_env_file
 from tests.bot.fake_bot_api import ApiError, parse_telegram_html

@@ -19,8 +19,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from index.embedder import Vectors
-from index.passages import Unit
+from index.ingest.passages import Unit
+from index.store.embedder import Vectors
 
 SUMMARY_SENTENCES = 4
 LEAD_SENTENCES = 3

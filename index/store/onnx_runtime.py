@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from index.errors import ModelError
-from index.store import write_atomically
+from index.store.atomic import write_atomically
 
 if TYPE_CHECKING:
     import onnxruntime

@@ -23,14 +23,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from index.alignment import content_mask, weakest_support
-from index.answer_types import CAUSE
-from index.embedder import WordVectors
-from index.initialisms import initialism_words
-from index.lexical import LexicalIndex, word_cases
-from index.meanings import asked_term, meaning
-from index.retrieval import Evidence, Query, Retriever
-from index.text import words
+from index.answer.alignment import content_mask, weakest_support
+from index.answer.answer_types import CAUSE
+from index.answer.initialisms import initialism_words
+from index.answer.meanings import asked_term, meaning
+from index.answer.retrieval import Evidence, Query, Retriever
+from index.ingest.text import words
+from index.store.embedder import WordVectors
+from index.store.lexical import LexicalIndex, word_cases
 
 _ASKS_PROCEDURE = re.compile(r"\bhow (do|can|should|could|would) (i|we|u)\b|\bhow to\b|\bshould i\b", re.I)
 # A news article reports one moment: it cannot say how things stand today, give
@@ -53,7 +53,7 @@ _ASKS_FUTURE = re.compile(
 _ASKS_MEANING_OF = re.compile(r"\b(?:meaning|definition) of\b", re.I)
 
 # Words that frame a question rather than say what it is about (chat filler such as "lol"
-# or "gonna" is no search term at all: see ``index.lexical``).
+# or "gonna" is no search term at all: see ``index.store.lexical``).
 _FRAMING = frozenset(
     "many much long kind type sort name names happen happened happening get got make made "
     "like still now today anyway also exactly going thing things stuff hi hello yeah yep nah bro dude "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import faiss
 import numpy as np
 
-from index.embedder import Vectors
+from index.store.embedder import Vectors
 
 EXACT = "flat"
 HNSW = "hnsw"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from index.initialisms import INITIALISM, expansion
+from index.answer.initialisms import INITIALISM, expansion
 
 # "What does FDNY stand for?", "what does the word X mean", "what is NYPD short for",
 # "FDNY stands for what?", "what's the meaning of X", "define X". "What does the ban mean for

@@ -18,7 +18,7 @@ import numpy.typing as npt
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
-from index.text import fold, words
+from index.ingest.text import fold, words
 
 Scores = npt.NDArray[np.float32]
 

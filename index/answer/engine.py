@@ -10,17 +10,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.abstention import AbstentionEvidence, AbstentionRule, decide, gather_evidence, is_tentative
-from index.corpus import corpus_fingerprint
-from index.embedder import Embedder, SentenceTransformerEmbedder, WordVectors
-from index.errors import BUILD_COMMAND, IndexCorruptError, IndexStaleError
-from index.intents import MetadataField, names_the_article, read_message
-from index.language import detect_language, load_identifiers, not_english_reply
-from index.lexical import LexicalIndex
-from index.overview import key_sentences
-from index.passages import Unit, unreadable_alone
-from index.questions import needs_context, split_question
-from index.replies import (
+from index.answer.abstention import AbstentionEvidence, AbstentionRule, decide, gather_evidence, is_tentative
+from index.answer.intents import MetadataField, names_the_article, read_message
+from index.answer.language import detect_language, load_identifiers, not_english_reply
+from index.answer.overview import key_sentences
+from index.answer.questions import needs_context, split_question
+from index.answer.replies import (
     NOT_IN_ARTICLE,
     TENTATIVE,
     about_reply,
@@ -29,11 +24,16 @@ from index.replies import (
     render_plain,
     smalltalk_reply,
 )
-from index.retrieval import Evidence, Query, Retriever, Weights
-from index.short_answer import asked_short_kind, short_answer
-from index.spelling import QueryCorrector, alias_map, english_frequency, initialisms
-from index.store import StoredIndex, read_index, read_manifest
-from index.text import words
+from index.answer.retrieval import Evidence, Query, Retriever, Weights
+from index.answer.short_answer import asked_short_kind, short_answer
+from index.answer.spelling import QueryCorrector, alias_map, english_frequency, initialisms
+from index.errors import BUILD_COMMAND, IndexCorruptError, IndexStaleError
+from index.ingest.corpus import corpus_fingerprint
+from index.ingest.passages import Unit, unreadable_alone
+from index.ingest.text import words
+from index.store.embedder import Embedder, SentenceTransformerEmbedder, WordVectors
+from index.store.files import StoredIndex, read_index, read_manifest
+from index.store.lexical import LexicalIndex
 from index.types import Answer, AnswerKind, Citation, DocumentInfo
 
 MAX_QUESTION_CHARS = 500

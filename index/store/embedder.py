@@ -24,7 +24,7 @@ from index.errors import ModelError
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-    from index.onnx_runtime import OnnxTransformer
+    from index.store.onnx_runtime import OnnxTransformer
 
 Vectors = npt.NDArray[np.float32]
 Runtime = Literal["onnx", "torch"]
@@ -172,7 +172,7 @@ class SentenceTransformerEmbedder:
         return normalise(sentence_vectors), words
 
     def _load_onnx(self, cache_dir: Path | None) -> OnnxTransformer | None:
-        from index.onnx_runtime import onnx_transformer
+        from index.store.onnx_runtime import onnx_transformer
 
         try:
             return onnx_transformer(self._model, cache_dir)

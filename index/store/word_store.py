@@ -25,8 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from index.embedder import WordVectors
-from index.passages import PASSAGE_RADIUS, Unit
+from index.ingest.passages import PASSAGE_RADIUS, Unit
+from index.store.embedder import WordVectors
 
 WORD_DTYPE = np.float16
 

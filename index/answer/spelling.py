@@ -25,7 +25,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from wordfreq import zipf_frequency
 
-from index.text import fold
+from index.ingest.text import fold
 from index.types import DocumentInfo
 
 WordFrequency = Callable[[str], float]

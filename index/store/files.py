@@ -33,11 +33,12 @@ from typing import Any
 import faiss
 import numpy as np
 
-from index.embedder import Vectors
 from index.errors import BUILD_COMMAND, IndexCorruptError, IndexMissingError, IndexWriteError
-from index.passages import Unit
+from index.ingest.passages import Unit
+from index.store.atomic import write_atomically
+from index.store.embedder import Vectors
+from index.store.word_store import StoredWords
 from index.types import DocumentInfo
-from index.word_store import StoredWords
 
 # 2: contextual word vectors of every sentence are stored.
 # 3: units carry the general dependence flags; documents their aliases.
@@ -256,21 +257,6 @@ def _write_content(index_dir: Path, stem: str, suffix: str, write: Callable[[Any
         temp.unlink(missing_ok=True)
         raise
     return name, digest
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a reader sees the old file or the whole new one
-    (a temporary ``.NAME-*.tmp`` beside it, synced, then renamed over it)."""
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from bm25s.stopwords import STOPWORDS_EN
 from wordfreq import zipf_frequency
 
-from index.text import words
+from index.ingest.text import words
 
 if TYPE_CHECKING:
     from py3langid.langid import LanguageIdentifier

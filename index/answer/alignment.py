@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from index.embedder import WordVectors
+from index.store.embedder import WordVectors
 
 
 def content_mask(words: tuple[str, ...], is_content: Callable[[str], bool]) -> np.ndarray:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from index.intents import MetadataField, SmalltalkKind
+from index.answer.intents import MetadataField, SmalltalkKind
 from index.types import Citation, DocumentInfo
 
 NOT_IN_ARTICLE = "The article doesn't say."

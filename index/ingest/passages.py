@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
-from index.text import split_sentences
+from index.ingest.text import split_sentences
 from index.types import DocumentInfo
 
 # How many sentences on each side of a sentence its passage takes in.

@@ -11,8 +11,8 @@ import dataclasses
 from pathlib import Path
 
 from index.errors import SourceError, UnsupportedContentError
-from index.extract import Article, extract_html, text_article
-from index.fetch import FetchPolicy, fetch
+from index.ingest.extract import Article, extract_html, text_article
+from index.ingest.fetch import FetchPolicy, fetch
 
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 TEXT_SUFFIXES = frozenset({".txt", ".md"})

@@ -23,13 +23,13 @@ from dataclasses import dataclass
 import faiss
 import numpy as np
 
-from index.alignment import alignment, content_mask
-from index.answer_types import asked_type, gives_type
-from index.embedder import Vectors, WordVectors
-from index.lexical import LexicalIndex
-from index.passages import Unit
-from index.vector_index import search
-from index.word_store import StoredWords, passage_words
+from index.answer.alignment import alignment, content_mask
+from index.answer.answer_types import asked_type, gives_type
+from index.ingest.passages import Unit
+from index.store.embedder import Vectors, WordVectors
+from index.store.lexical import LexicalIndex
+from index.store.vector_index import search
+from index.store.word_store import StoredWords, passage_words
 
 
 @dataclass(frozen=True)

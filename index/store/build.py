@@ -8,13 +8,13 @@ from pathlib import Path
 
 import numpy as np
 
-from index.corpus import corpus_fingerprint, load_corpus
-from index.embedder import Embedder, Vectors
 from index.errors import IndexStoreError
-from index.passages import Unit, units_of
-from index.store import IndexContents, ensure_writable, read_index, read_manifest, write_index
-from index.vector_index import DEFAULT_APPROXIMATE_FROM, HNSW, choose_index_kind, make_faiss_index
-from index.word_store import Packed, compact, pack
+from index.ingest.corpus import corpus_fingerprint, load_corpus
+from index.ingest.passages import Unit, units_of
+from index.store.embedder import Embedder, Vectors
+from index.store.files import IndexContents, ensure_writable, read_index, read_manifest, write_index
+from index.store.vector_index import DEFAULT_APPROXIMATE_FROM, HNSW, choose_index_kind, make_faiss_index
+from index.store.word_store import Packed, compact, pack
 
 # Show a progress bar only when embedding takes more than a moment.
 _PROGRESS_FROM = 512

@@ -16,8 +16,8 @@ from __future__ import annotations
 import functools
 import re
 
-from index.meanings import asked_term, meaning
-from index.text import UPPER
+from index.answer.meanings import asked_term, meaning
+from index.ingest.text import UPPER
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"

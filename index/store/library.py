@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Generic, Literal, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from index.corpus import CORPUS_SUFFIX, corpus_files, read_document
 from index.errors import ArticleNotFoundError, CorpusError
-from index.extract import Article
-from index.passages import units_of
-from index.store import write_atomically
+from index.ingest.corpus import CORPUS_SUFFIX, corpus_files, read_document
+from index.ingest.extract import Article
+from index.ingest.passages import units_of
+from index.store.atomic import write_atomically
 from index.types import DocumentInfo
 
 R = TypeVar("R")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from index.text import words
+from index.ingest.text import words
 
 # Where a second question starts: ", and what…", " and when…", "; who…", "? Why…".
 _QUESTION_OPENER = (

@@ -1,0 +1,4 @@
+"""Answering: question -> plan -> retrieve -> rerank -> compose -> cite.
+
+The last stage; it may use ``index.store.files`` and ``index.ingest``, which never use it.
+"""
