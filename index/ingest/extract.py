@@ -71,15 +71,19 @@ def extract_html(data: bytes, *, url: str | None = None, charset: str | None = N
     )
     body = getattr(document, "body", None)
     paragraphs = _paragraphs(body) if body is not None else []
-    title = _clean(getattr(document, "title", None) or "")
-    paragraphs = [p for p in paragraphs if _fold(p) != _fold(title)]
-    if sum(len(p.split()) for p in paragraphs) < MIN_ARTICLE_WORDS:
-        raise NoArticleTextError(f"no article text found in {url or 'the page'}")
     canonical = _clean(getattr(document, "url", None) or "") or (url or "")
+    source = _site_name(_clean(getattr(document, "sitename", None) or ""), canonical)
+    title = _without_site(_clean(getattr(document, "title", None) or ""), source, canonical)
+    if _words(paragraphs) < MIN_ARTICLE_WORDS:
+        # Some sites render the story with scripts: the page's structured data then holds it.
+        paragraphs = _structured_body(content) or paragraphs
+    paragraphs = [p for p in paragraphs if _fold(p) != _fold(title)]
+    if _words(paragraphs) < MIN_ARTICLE_WORDS:
+        raise NoArticleTextError(f"no article text found in {url or 'the page'}")
     return Article(
         title=title or _title_from_text(paragraphs),
         paragraphs=tuple(paragraphs),
-        source=_site_name(_clean(getattr(document, "sitename", None) or ""), canonical),
+        source=source,
         author=_clean(getattr(document, "author", None) or ""),
         date=_clean(getattr(document, "date", None) or ""),
         url=canonical,
@@ -208,6 +212,79 @@ def _host_of(url: str) -> str:
     return host.removeprefix("www.")
 
 
+# Title segments: "Headline | Site", "Site - Headline", "Headline | DW | 19.01.2020".
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-–—·:]{1,2}\s+")
+_DATE_LIKE = re.compile(r"^[\d\s./-]+$")
+
+
+def _without_site(title: str, site: str, url: str) -> str:
+    """``title`` without the segments that name the site or give a date ("… | PC Gamer",
+    "… - Luxurious Magazine", "… | DW | 19.01.2020"): the site is the article's source, not
+    part of its headline."""
+    names = {_fold(site), *_host_names(url)} - {""}
+    segments = _TITLE_SEPARATOR.split(title)
+    separators = _TITLE_SEPARATOR.findall(title)
+
+    def is_site(segment: str) -> bool:
+        folded = _fold(segment)
+        return bool(_DATE_LIKE.match(folded)) or folded in names or folded.removesuffix(".com") in names
+
+    start, end = 0, len(segments)
+    while end - start > 1 and is_site(segments[end - 1]):
+        end -= 1
+    while end - start > 1 and is_site(segments[start]):
+        start += 1
+    if (start, end) == (0, len(segments)):
+        return title
+    kept = [segments[start]]
+    for separator, segment in zip(separators[start : end - 1], segments[start + 1 : end], strict=True):
+        kept += [separator, segment]
+    return "".join(kept)
+
+
+def _host_names(url: str) -> set[str]:
+    """How a title may name the site of ``url``: "dw.com" and "dw" for www.dw.com."""
+    host = _host_of(url).lower()
+    return {host, host.split(".")[0]} if host else set()
+
+
+def _structured_body(content: bytes | str) -> list[str]:
+    """The paragraphs of the ``articleBody`` that the page's schema.org data (JSON-LD) gives."""
+    import json
+
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.fromstring(content)
+    except (ValueError, TypeError, SyntaxError):
+        return []
+    for script in tree.iter("script"):
+        if "ld+json" not in (script.get("type") or ""):
+            continue
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        for item in _json_items(data):
+            body = item.get("articleBody")
+            if isinstance(body, str) and len(body.split()) >= MIN_ARTICLE_WORDS:
+                return [_clean(p) for p in re.split(r"\n\s*\n|\n", body) if _clean(p)]
+    return []
+
+
+def _json_items(data: object) -> list[dict[str, object]]:
+    """Every object in a JSON-LD document, ``@graph`` and lists included."""
+    if isinstance(data, list):
+        return [item for element in data for item in _json_items(element)]
+    if isinstance(data, dict):
+        return [data, *_json_items(data.get("@graph", []))]
+    return []
+
+
+def _words(paragraphs: list[str]) -> int:
+    return sum(len(p.split()) for p in paragraphs)
+
+
 def _page_language(data: bytes) -> str | None:
     found = _HTML_LANG.search(data[:8192])
     return found.group(1).decode("ascii").lower() if found else None
@@ -221,4 +298,3 @@ def _clean(text: str) -> str:
 
 def _fold(text: str) -> str:
     return _clean(text).casefold()
-

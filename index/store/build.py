@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from index.errors import IndexStoreError
+from index.ingest.annotate import Annotator
 from index.ingest.corpus import corpus_fingerprint, load_corpus
 from index.ingest.passages import Unit, units_of
 from index.store.embedder import Embedder, Vectors
@@ -41,6 +42,7 @@ def build_index(
     index_dir: Path,
     embedder: Embedder,
     *,
+    annotator: Annotator | None = None,
     approximate_kind: str = HNSW,
     approximate_from: int = DEFAULT_APPROXIMATE_FROM,
     progress: bool = False,
@@ -57,7 +59,7 @@ def build_index(
     ensure_writable(index_dir)
     units = [unit for document in documents for unit in units_of(document)]
     texts = _unit_texts(units)
-    cache, word_cache = _previous_embeddings(index_dir, embedder.name)
+    cache, word_cache, annotation_cache = _previous(index_dir, embedder.name)
     # A sentence's vector and its word vectors come from one forward pass;
     # a passage needs only its vector (its words are its sentences' words).
     sentences = sorted({u.text for u in units if u.text not in word_cache})
@@ -70,6 +72,11 @@ def build_index(
     if passages:
         fresh = embedder.embed(passages, progress=progress and len(passages) >= _PROGRESS_FROM)
         cache.update(zip(passages, fresh, strict=True))
+    # Parsed once per distinct sentence; unchanged sentences keep their stored annotations.
+    unparsed = sorted({u.text for u in units if u.text not in annotation_cache})
+    if unparsed:
+        parsed = (annotator or Annotator()).annotate(unparsed)
+        annotation_cache.update((a.text, a.to_json()) for a in parsed)
     vectors = np.stack([cache[text] for text in texts]).astype(np.float32, copy=False)
     kind = choose_index_kind(len(vectors), approximate_kind, approximate_from)
     write_index(
@@ -83,6 +90,7 @@ def build_index(
             faiss_index=make_faiss_index(vectors, kind),
             index_kind=kind,
             words=pack([word_cache[u.text] for u in units], vectors.shape[1]),
+            annotations=[annotation_cache[u.text] for u in units],
         ),
     )
     distinct = len(set(texts))
@@ -98,18 +106,19 @@ def build_index(
     )
 
 
-def _previous_embeddings(index_dir: Path, model: str) -> tuple[dict[str, Vectors], dict[str, Packed]]:
-    """Text -> vector, and sentence -> word vectors, from the index already in ``index_dir``,
-    if it was built with ``model``."""
+def _previous(index_dir: Path, model: str) -> tuple[dict[str, Vectors], dict[str, Packed], dict[str, str]]:
+    """Text -> vector, sentence -> word vectors (both if it was built with ``model``), and
+    sentence -> annotation, from the index already in ``index_dir``."""
     try:
         previous = read_index(index_dir)
     except IndexStoreError:
-        return {}, {}
+        return {}, {}, {}
+    annotations = {u.text: line for u, line in zip(previous.units, previous.annotations, strict=True)}
     if previous.manifest.model != model:
-        return {}, {}
+        return {}, {}, annotations
     texts = _unit_texts(previous.units)
     words = {u.text: previous.words.packed(i) for i, u in enumerate(previous.units)}
-    return dict(zip(texts, previous.vectors, strict=True)), words
+    return dict(zip(texts, previous.vectors, strict=True)), words, annotations
 
 
 def _unit_texts(units: list[Unit]) -> list[str]:

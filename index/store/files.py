@@ -46,7 +46,8 @@ from index.types import DocumentInfo
 #    footnote mark), and units say how many sentences before them retrieval reads them with.
 # 5: a sentence may end at "Inc.", "U.S." and the like when a word that opens sentences follows.
 # 6: and at a single letter ("Jay Z. She …").
-FORMAT_VERSION = 6
+# 7: each sentence's linguistic annotations (tokens, entities, noun chunks) are stored.
+FORMAT_VERSION = 7
 MANIFEST = "manifest.json"
 
 
@@ -76,6 +77,8 @@ class StoredIndex:
     vectors: Vectors
     faiss_index: faiss.Index
     words: StoredWords
+    # One JSON line per unit (``index.ingest.annotate.Annotation.to_json``), parsed when needed.
+    annotations: list[str]
 
 
 def read_manifest(index_dir: Path) -> Manifest:
@@ -113,6 +116,7 @@ def read_index(index_dir: Path) -> StoredIndex:
         vectors = np.load(paths["vectors"], allow_pickle=False)
         faiss_index = faiss.read_index(str(paths["faiss"]))
         words = _read_words(paths)
+        annotations = paths["annotations"].read_text("utf-8").splitlines()
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
         raise IndexCorruptError(
             f"index in {index_dir} is unreadable ({error}); rebuild it with: {BUILD_COMMAND}"
@@ -125,12 +129,13 @@ def read_index(index_dir: Path) -> StoredIndex:
         or faiss_index.d != manifest.dimension
         or len(units) != manifest.sentences
         or len(words) != len(units)
+        or len(annotations) != len(units)
         or not words.consistent(manifest.dimension)
     ):
         raise IndexCorruptError(
             f"index files in {index_dir} disagree with its manifest; rebuild it with: {BUILD_COMMAND}"
         )
-    return StoredIndex(manifest, documents, units, vectors, faiss_index, words)
+    return StoredIndex(manifest, documents, units, vectors, faiss_index, words, annotations)
 
 
 def _read_words(paths: dict[str, Path]) -> StoredWords:
@@ -157,6 +162,7 @@ class IndexContents:
     faiss_index: faiss.Index
     index_kind: str
     words: StoredWords
+    annotations: list[str]
 
 
 def ensure_writable(index_dir: Path) -> None:
@@ -223,6 +229,12 @@ def _write_files(index_dir: Path, contents: IndexContents) -> Manifest:
         ),
         "wordoffsets": _write_content(
             index_dir, "wordoffsets", ".npy", lambda f: np.save(f, contents.words.offsets, allow_pickle=False)
+        ),
+        "annotations": _write_content(
+            index_dir,
+            "annotations",
+            ".jsonl",
+            lambda f: f.write("".join(line + "\n" for line in contents.annotations).encode()),
         ),
     }
     manifest = Manifest(
