@@ -31,7 +31,8 @@ from index.errors import BUILD_COMMAND, IndexCorruptError, IndexStaleError
 from index.ingest.corpus import corpus_fingerprint
 from index.ingest.passages import Unit, unreadable_alone
 from index.ingest.text import words
-from index.store.embedder import Embedder, SentenceTransformerEmbedder, WordVectors
+from index.store.embedder import Embedder, WordVectors
+from index.store.encoder import encoder_from_index
 from index.store.files import StoredIndex, read_index, read_manifest
 from index.store.lexical import LexicalIndex
 from index.types import Answer, AnswerKind, Citation, DocumentInfo
@@ -111,7 +112,10 @@ class Engine:
             )
         stored = read_index(index_dir)
         if embedder is None:
-            return cls(stored, SentenceTransformerEmbedder(model))
+            encoder = encoder_from_index(index_dir, model)
+            if encoder is None:
+                raise IndexCorruptError(f"the index in {index_dir} holds no encoder; rebuild it with: {BUILD_COMMAND}")
+            return cls(stored, encoder)
         return cls(stored, embedder() if callable(embedder) else embedder)
 
     def warm_up(self) -> None:
