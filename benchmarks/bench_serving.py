@@ -15,6 +15,9 @@ counts):
   (the model is loaded in PyTorch and exported: the first build), then again
   with one article added (``index add`` of the saved page, no network: the
   page is a local file), which embeds with the index's encoder.
+* ``micro_batching``: the seed's 408 questions in one process on the seed
+  index, answered one at a time and all submitted at once to the
+  ``MicroBatcher`` (as ``ask -`` and the bot under load do): seconds for all.
 * ``--large``: ``python -m index ask -`` streaming the seed's question sets
   (408 questions, or ``--questions``) on a large index, e.g. the
   10,000-word article's or the 1,000 articles'.
@@ -117,6 +120,46 @@ def _build_and_add(work: Path) -> dict[str, float]:
     }
 
 
+def micro_batching(runs: int) -> dict[str, Any]:
+    """Seconds to answer the seed's questions one at a time, and micro-batched, in this process."""
+    from concurrent.futures import wait
+
+    from index import Engine
+    from index.answer.batching import MicroBatcher
+    from index.cli import make_embedder
+    from index.settings import EngineSettings
+
+    os.chdir(REPO)
+    settings = EngineSettings()
+    engine = Engine.open(
+        settings.corpus_dir, settings.index_dir, settings.embedding_model, embedder=make_embedder(settings)
+    )
+    questions = _seed_questions()
+
+    def one_at_a_time() -> dict[str, float]:
+        started = time.perf_counter()
+        for question in questions:
+            engine.answer(question)
+        return {"seconds": time.perf_counter() - started}
+
+    def batched() -> dict[str, float]:
+        started = time.perf_counter()
+        with MicroBatcher(engine) as batcher:
+            wait([batcher.submit(question, None) for question in questions])
+        return {"seconds": time.perf_counter() - started}
+
+    return {
+        "questions": len(questions),
+        "one_at_a_time": repeat(runs, one_at_a_time),
+        "micro_batched": repeat(runs, batched),
+    }
+
+
+def _seed_questions() -> list[str]:
+    rows = [json.loads(line) for f in sorted((REPO / "tests" / "qa").glob("*.jsonl")) for line in f.open()]
+    return [str(row["q"]) for row in rows]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Measure and print the figures as one JSON object."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -132,13 +175,13 @@ def main(argv: list[str] | None = None) -> int:
         figures["bot"] = repeat(args.runs, lambda: asyncio.run(_bot_once({})))
         with tempfile.TemporaryDirectory(prefix="bench-serving-") as temp:
             figures["build_and_add"] = repeat(args.runs, lambda: _build_and_add(Path(temp) / "work"))
+        figures["micro_batching"] = micro_batching(args.runs)
     if args.large:
         corpus, index_dir = args.large
         with tempfile.TemporaryDirectory(prefix="bench-serving-") as temp:
             questions = args.questions or Path(temp) / "questions.txt"
             if args.questions is None:
-                rows = [json.loads(line) for f in sorted((REPO / "tests" / "qa").glob("*.jsonl")) for line in f.open()]
-                questions.write_text("".join(row["q"] + "\n" for row in rows), encoding="utf-8")
+                questions.write_text("".join(q + "\n" for q in _seed_questions()), encoding="utf-8")
             env = {"CORPUS_DIR": str(corpus), "INDEX_DIR": str(index_dir)}
             figures["large_ask_stream"] = repeat(
                 args.runs, lambda: run([PYTHON, "-m", "index", "ask", "-"], env, stdin=questions)
