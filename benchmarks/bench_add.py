@@ -30,13 +30,14 @@ sys.path.insert(0, str(REPO))  # this checkout's engine, whatever is installed
 
 from index.ingest.sources import read_file  # noqa: E402
 from index.store.build import build_index  # noqa: E402
-from index.store.embedder import SentenceTransformerEmbedder  # noqa: E402
+from index.store.embedder import Embedder  # noqa: E402
 from index.store.library import add_articles  # noqa: E402
+from index.store.reference import onnx_encoder  # noqa: E402
 
 PAGE = REPO / "tests" / "fixtures" / "pages" / "northern-science-glacier.html"
 
 
-def _fresh_copy(root: Path, embedder: SentenceTransformerEmbedder) -> tuple[Path, Path]:
+def _fresh_copy(root: Path, embedder: Embedder) -> tuple[Path, Path]:
     corpus, index_dir = root / "corpus", root / "index"
     shutil.rmtree(root, ignore_errors=True)
     shutil.copytree(REPO / "corpus", corpus)
@@ -48,7 +49,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
     rounds = parser.parse_args().rounds
-    embedder = SentenceTransformerEmbedder()
+    embedder = onnx_encoder()
     loaded, command, words = [], [], 0
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp) / "work"

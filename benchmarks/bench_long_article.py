@@ -35,8 +35,11 @@ from bench_answers import own_peak_rss_mb
 
 import index
 from index.answer.engine import Engine
+from index.cli import make_embedder
+from index.settings import EngineSettings
 from index.store.build import build_index
-from index.store.embedder import DEFAULT_MODEL, Runtime, SentenceTransformerEmbedder, Vectors, WordVectors
+from index.store.embedder import DEFAULT_MODEL, Embedder, Runtime, Vectors, WordVectors
+from index.store.models import ModelBundle, ShipsModels
 
 REPO = Path(__file__).resolve().parent.parent
 SQUAD = REPO.parent / "shared" / "realtext" / "squad2-dev-articles.json"
@@ -62,22 +65,43 @@ def article_corpus(squad: Path, title: str, words: int) -> tuple[str, list[str],
     return front + "\n".join(paragraphs) + "\n", questions, total
 
 
-class CountingEmbedder(SentenceTransformerEmbedder):
+def real_embedder(runtime: Runtime, index_dir: Path, model_cache: Path) -> Embedder:
+    """The embedder the CLI and the bot would use for ``index_dir``: its encoder, once it is built."""
+    settings_class: Any = EngineSettings  # _env_file is an init argument mypy cannot see
+    return make_embedder(
+        settings_class(_env_file=None, index_dir=index_dir, model_cache_dir=model_cache, embedding_runtime=runtime)
+    )
+
+
+class CountingEmbedder:
     """The real embedder, counting the texts it runs the model on and the time it takes."""
 
-    def __init__(self, runtime: Runtime, cache_dir: Path) -> None:
-        super().__init__(DEFAULT_MODEL, runtime=runtime, cache_dir=cache_dir)
+    def __init__(self, inner: Embedder) -> None:
+        self._inner = inner
+        self.name, self.dimension = inner.name, inner.dimension
         self.texts = 0
         self.seconds = 0.0
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> Vectors:
+        """As the real one."""
+        return self._inner.embed(texts, progress=progress)
 
     def embed_words(self, texts: Sequence[str]) -> tuple[Vectors, list[WordVectors]]:
         """As the real one, counted."""
         started = time.perf_counter()
         try:
-            return super().embed_words(texts)
+            return self._inner.embed_words(texts)
         finally:
             self.seconds += time.perf_counter() - started
             self.texts += len(texts)
+
+    def vocabulary(self) -> frozenset[str]:
+        """As the real one."""
+        return self._inner.vocabulary()
+
+    def model_bundles(self) -> tuple[ModelBundle, ...]:
+        """As the real one."""
+        return self._inner.model_bundles() if isinstance(self._inner, ShipsModels) else ()
 
 
 def serve(
@@ -86,7 +110,7 @@ def serve(
     """Open the index as the bot does and answer each question once; latencies and peak RSS."""
     questions = json.loads(questions_file.read_text(encoding="utf-8"))
     opening = time.perf_counter()
-    embedder = CountingEmbedder(runtime, model_cache)
+    embedder = CountingEmbedder(real_embedder(runtime, index_dir, model_cache))
     engine = Engine.open(corpus_dir, index_dir, DEFAULT_MODEL, embedder=embedder)
     open_s = time.perf_counter() - opening
     # As the bot starts: what the first messages would otherwise wait for is loaded.
@@ -151,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         (corpus_dir / "article.txt").write_text(text, encoding="utf-8")
         _status(f"building {args.article} ({words} words) ...")
         started = time.perf_counter()
-        embedder = SentenceTransformerEmbedder(DEFAULT_MODEL, runtime=args.runtime, cache_dir=root / "models")
+        embedder = real_embedder(args.runtime, root / "index", root / "models")
         loaded = time.perf_counter()
         report = build_index(corpus_dir, root / "index", embedder)
         built = time.perf_counter()

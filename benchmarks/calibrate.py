@@ -55,7 +55,8 @@ from index.ingest.corpus import read_document  # noqa: E402
 from index.ingest.passages import units_of  # noqa: E402
 from index.settings import EngineSettings  # noqa: E402
 from index.store.build import build_index, index_problem  # noqa: E402
-from index.store.embedder import Embedder, SentenceTransformerEmbedder  # noqa: E402
+from index.store.embedder import Embedder  # noqa: E402
+from index.store.reference import onnx_encoder  # noqa: E402
 
 SCORES = np.round(np.arange(0.50, 1.001, 0.025), 3)
 SUPPORTS = np.round(np.arange(0.10, 0.301, 0.025), 3)
@@ -98,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.files and not args.realtext:
         parser.error("give question files, --realtext, or both")
     settings = EngineSettings()
-    embedder = SentenceTransformerEmbedder(settings.embedding_model)
+    embedder = onnx_encoder(settings.embedding_model, settings.model_cache_dir)
     rows: list[Row] = []
     if args.files:
         engine = Engine.open(settings.corpus_dir, settings.index_dir, settings.embedding_model, embedder=embedder)

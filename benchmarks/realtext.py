@@ -73,8 +73,9 @@ from index.answer.engine import Engine  # noqa: E402
 from index.ingest.corpus import read_document  # noqa: E402
 from index.ingest.passages import Unit, units_of  # noqa: E402
 from index.store.build import build_index  # noqa: E402
-from index.store.embedder import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder  # noqa: E402
+from index.store.embedder import DEFAULT_MODEL, Embedder  # noqa: E402
 from index.store.lexical import LexicalIndex  # noqa: E402
+from index.store.reference import onnx_encoder  # noqa: E402
 from index.types import Answer  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "realtext" / "squad2-dev-articles.json"
@@ -122,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     calibration = {a.slug for a in _named(parser, articles, args.calibration)}
     chosen = _named(parser, articles, args.articles) if args.articles else articles
 
-    embedder = SentenceTransformerEmbedder(args.model)
+    embedder = onnx_encoder(args.model)
     torch.set_num_threads(args.threads)
     rows: list[Row] = []
     outcomes: dict[str, list[Outcome]] = {}

@@ -36,6 +36,7 @@ from index.store.library import (
     list_articles,
     remove_article,
 )
+from index.store.models import ModelBundle, ShipsModels
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +84,10 @@ class SerializedEmbedder:
         """The wrapped model's vocabulary."""
         with self._lock:
             return self._embedder.vocabulary()
+
+    def model_bundles(self) -> tuple[ModelBundle, ...]:
+        """The wrapped model's files, so a rebuild writes them into the index; none for a fake."""
+        return self._embedder.model_bundles() if isinstance(self._embedder, ShipsModels) else ()
 
 
 def manifest_signature(index_dir: Path) -> Signature | None:

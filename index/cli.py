@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import logging
 import queue
 import sys
 import threading
@@ -150,12 +151,33 @@ def _build(args: argparse.Namespace, settings: EngineSettings) -> int:
 
 
 def make_embedder(settings: EngineSettings) -> Embedder:
-    """The embedder the settings name (tests replace this function with a fake)."""
-    from index.store.embedder import SentenceTransformerEmbedder
+    """The embedder the settings name (tests replace this function with a fake).
 
-    return SentenceTransformerEmbedder(
-        settings.embedding_model, runtime=settings.embedding_runtime, cache_dir=settings.model_cache_dir
-    )
+    With ``EMBEDDING_RUNTIME=onnx`` (the default) the encoder the index holds,
+    which needs no PyTorch: answering, ``index add`` and a rebuild all use it.
+    Only without one (the first build, or another model) is the model loaded
+    in sentence-transformers and exported, once; a model that cannot be
+    exported runs in PyTorch. ``torch`` answers with sentence-transformers, the
+    reference.
+    """
+    from index.store.encoder import encoder_from_index
+
+    if settings.embedding_runtime == "onnx":
+        encoder = encoder_from_index(settings.index_dir, settings.embedding_model)
+        if encoder is not None:
+            return encoder
+    from index.errors import ModelError
+    from index.store.encoder import OnnxEncoder
+    from index.store.reference import SentenceTransformerEmbedder
+
+    reference = SentenceTransformerEmbedder(settings.embedding_model, cache_dir=settings.model_cache_dir)
+    if settings.embedding_runtime == "torch":
+        return reference
+    try:
+        return OnnxEncoder(reference.model_bundles()[0])
+    except ModelError as error:
+        logging.getLogger(__name__).warning("running %s in PyTorch: %s", settings.embedding_model, error)
+        return reference
 
 
 def _rebuild(settings: EngineSettings) -> BuildReport:

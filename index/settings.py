@@ -21,9 +21,10 @@ class EngineSettings(BaseSettings):
     index_dir: Path = Path("var/index")
     # The packaged all-MiniLM-L6-v2, or any sentence-transformers name or path.
     embedding_model: str = DEFAULT_MODEL
-    # ONNX Runtime answers a question in about half PyTorch's time, with the same vectors.
+    # onnx: the encoder the index holds, in ONNX Runtime (no PyTorch is imported);
+    # torch: sentence-transformers, the reference (the same vectors to 1e-6, slower to start).
     embedding_runtime: Runtime = "onnx"
-    # Where the model's ONNX export is kept between starts (made on the first start).
+    # Where the first build keeps the model's ONNX export, for later first builds.
     model_cache_dir: Path = Path("var/models")
     # Exact FAISS search below this many vectors, an approximate index from it on.
     approximate_index_from: int = DEFAULT_APPROXIMATE_FROM

@@ -13,7 +13,9 @@ import pytest
 from index.answer.engine import Engine
 from index.ingest.text import fold
 from index.store.build import build_index
-from index.store.embedder import SentenceTransformerEmbedder, Vectors, WordVectors
+from index.store.embedder import Vectors, WordVectors
+from index.store.encoder import OnnxEncoder
+from index.store.reference import onnx_encoder
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -99,13 +101,13 @@ def tiny_engine(tiny_corpus: Path, tmp_path: Path, fake_embedder: FakeEmbedder) 
 
 
 @pytest.fixture(scope="session")
-def real_embedder() -> SentenceTransformerEmbedder:
-    """The packaged all-MiniLM-L6-v2, loaded once per test session."""
-    return SentenceTransformerEmbedder()
+def real_embedder(tmp_path_factory: pytest.TempPathFactory) -> OnnxEncoder:
+    """The packaged all-MiniLM-L6-v2 as answering runs it (exported to ONNX), loaded once per test session."""
+    return onnx_encoder(cache_dir=tmp_path_factory.mktemp("models"))
 
 
 @pytest.fixture(scope="session")
-def real_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder) -> Iterator[Path]:
+def real_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: OnnxEncoder) -> Iterator[Path]:
     """The real article's index, built with the real model."""
     index_dir = tmp_path_factory.mktemp("real") / "index"
     build_index(CORPUS, index_dir, real_embedder)
@@ -113,6 +115,6 @@ def real_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: Sentence
 
 
 @pytest.fixture(scope="session")
-def real_engine(real_index: Path, real_embedder: SentenceTransformerEmbedder) -> Engine:
+def real_engine(real_index: Path, real_embedder: OnnxEncoder) -> Engine:
     """An Engine over the real article and the real model."""
     return Engine.open(CORPUS, real_index, real_embedder.name, embedder=real_embedder)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.store.embedder import _batches_by_length
+from index.store.embedder import batches_by_length
 
 
 @pytest.mark.parametrize(
@@ -24,4 +24,4 @@ from index.store.embedder import _batches_by_length
 def test_batches_hold_texts_of_about_one_length_within_a_budget(
     lengths: list[int], size: int, tokens: int, expected: list[list[int]]
 ) -> None:
-    assert _batches_by_length(lengths, size, tokens) == expected
+    assert batches_by_length(lengths, size, tokens) == expected

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from index.answer.engine import MAX_QUESTION_CHARS, Engine, clean_text
+from index.answer.engine import Engine
+from index.answer.messages import MAX_QUESTION_CHARS, clean_text
 from index.answer.replies import citation_groups
 from index.store.build import build_index
 from tests.conftest import SECOND_ARTICLE, FakeEmbedder

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from index.ingest.passages import Unit
 from index.store.embedder import WordVectors
-from index.store.word_store import compact, pack, passage_words
+from index.store.word_store import RowFile, compact, pack, passage_words
 
 
 def _words(*words: str) -> WordVectors:
@@ -36,7 +38,18 @@ def test_inconsistent_arrays_are_recognised() -> None:
     shifted = stored.offsets.copy()
     shifted[1] = 1
     assert not type(stored)(stored.words, stored.vectors, shifted).consistent(4)
+    assert isinstance(stored.vectors, np.ndarray)
     assert not type(stored)(stored.words, stored.vectors.astype(np.float32), stored.offsets).consistent(4)
+
+
+def test_a_row_file_reads_the_rows_np_load_would(tmp_path: Path) -> None:
+    rows = np.arange(5 * 4, dtype=np.float16).reshape(5, 4)
+    np.save(tmp_path / "rows.npy", rows)
+    stored = RowFile(tmp_path / "rows.npy")
+    assert (stored.shape, len(stored)) == ((5, 4), 5) and stored.dtype == np.float16
+    np.testing.assert_array_equal(stored[1:3], rows[1:3])
+    np.testing.assert_array_equal(stored[4:9], rows[4:])
+    assert stored[2:2].shape == (0, 4)
 
 
 def test_a_passage_is_its_sentences_words_within_one_article() -> None:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import functools
-import html
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +11,7 @@ from pathlib import Path
 from index.answer.abstention import AbstentionEvidence, AbstentionRule, decide, gather_evidence, is_tentative
 from index.answer.intents import MetadataField, names_the_article, read_message
 from index.answer.language import detect_language, load_identifiers, not_english_reply
+from index.answer.messages import clean_text, refusal, valid_text
 from index.answer.overview import key_sentences
 from index.answer.questions import needs_context, split_question
 from index.answer.replies import (
@@ -33,12 +32,11 @@ from index.ingest.annotate import Annotation, Annotator
 from index.ingest.corpus import corpus_fingerprint
 from index.ingest.passages import Unit, unreadable_alone
 from index.ingest.text import words
-from index.store.embedder import Embedder, SentenceTransformerEmbedder, WordVectors
+from index.store.embedder import Embedder, WordVectors
+from index.store.encoder import encoder_from_index
 from index.store.files import StoredIndex, read_index, read_manifest
 from index.store.lexical import LexicalIndex
 from index.types import Answer, AnswerKind, Citation, DocumentInfo
-
-MAX_QUESTION_CHARS = 500
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
 _FOLLOW_UP_CONTEXT_WORDS = 40
@@ -128,7 +126,10 @@ class Engine:
             )
         stored = read_index(index_dir)
         if embedder is None:
-            return cls(stored, SentenceTransformerEmbedder(model))
+            encoder = encoder_from_index(index_dir, model)
+            if encoder is None:
+                raise IndexCorruptError(f"the index in {index_dir} holds no encoder; rebuild it with: {BUILD_COMMAND}")
+            return cls(stored, encoder)
         return cls(stored, embedder() if callable(embedder) else embedder)
 
     def warm_up(self) -> None:
@@ -190,9 +191,9 @@ class Engine:
 
     def _plan(self, question: str, previous: Answer | None) -> _Plan:
         """What a message needs: a reply without search, or the queries to search."""
-        refusal = _refusal(question)
-        if refusal is not None:
-            return _Plan(question, reply=refusal)
+        refusal_ = refusal(question)
+        if refusal_ is not None:
+            return _Plan(question, reply=refusal_)
         reading = read_message(clean_text(question))
         if reading.intent == "smalltalk" and reading.smalltalk is not None:
             return _Plan(
@@ -485,47 +486,3 @@ class _Plan:
     reply: Answer | None = None
     parts: list[Query] = field(default_factory=list)
     part_texts: list[str] = field(default_factory=list)
-
-
-def valid_text(text: str) -> str:
-    """``text`` with anything that is not valid Unicode text (a lone surrogate,
-    as undecodable input bytes become) replaced by U+FFFD."""
-    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
-
-
-def clean_text(text: str) -> str:
-    """``text`` as searched: valid, without HTML markup, and in compatibility form (full-width
-    letters become plain)."""
-    unmarked = html.unescape(_TAG.sub(_tag_gap, valid_text(text)))
-    return unicodedata.normalize("NFKC", unmarked)
-
-
-# Markup pasted into a message ("<b>who</b> is …") is no part of the question: an inline tag
-# sits inside a word as often as between words; any other tag separates.
-_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
-_INLINE_TAGS = frozenset("a abbr b code em i mark s small span strike strong sub sup tg-spoiler u".split())
-
-
-def _tag_gap(tag: re.Match[str]) -> str:
-    return "" if tag.group(1).lower() in _INLINE_TAGS else " "
-
-
-def _refusal(question: str) -> Answer | None:
-    """An answer for input that is not a question we can search, or None."""
-    stripped = clean_text(question).strip()
-    if not stripped:
-        return _refused(question, "Please ask a question about the article.", "empty question")
-    if not any(ch.isalnum() for ch in stripped):
-        return _refused(question, "Please ask a question in words.", "no words")
-    if len(stripped) > MAX_QUESTION_CHARS:
-        return _refused(
-            question,
-            f"That message is {len(stripped):,} characters long; please ask a question of at most "
-            f"{MAX_QUESTION_CHARS} characters.",
-            "question too long",
-        )
-    return None
-
-
-def _refused(question: str, text: str, reason: str) -> Answer:
-    return Answer(question, True, text, reason=reason, kind="refused")

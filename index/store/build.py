@@ -14,6 +14,7 @@ from index.ingest.corpus import corpus_fingerprint, load_corpus
 from index.ingest.passages import Unit, units_of
 from index.store.embedder import Embedder, Vectors
 from index.store.files import IndexContents, ensure_writable, read_index, read_manifest, write_index
+from index.store.models import ShipsModels
 from index.store.vector_index import DEFAULT_APPROXIMATE_FROM, HNSW, choose_index_kind, make_faiss_index
 from index.store.word_store import Packed, compact, pack
 
@@ -91,6 +92,8 @@ def build_index(
             index_kind=kind,
             words=pack([word_cache[u.text] for u in units], vectors.shape[1]),
             annotations=[annotation_cache[u.text] for u in units],
+            # What answering will run: the encoder that made these vectors, as ONNX.
+            models=embedder.model_bundles() if isinstance(embedder, ShipsModels) else (),
         ),
     )
     distinct = len(set(texts))

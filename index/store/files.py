@@ -10,6 +10,13 @@ Layout of ``index_dir``::
     words-<hash>.json           each sentence's words, as the model split it
     wordvectors-<hash>.npy      float16 contextual vectors of those words, one row each
     wordoffsets-<hash>.npy      int64: sentence i owns word rows offsets[i]:offsets[i + 1]
+    model-<role>-<part>-<hash>  the models answering runs (the encoder's ONNX graph and
+                                tokenizer.json), listed in the manifest's ``models``
+
+The vectors, the FAISS index's vectors and the word vectors are memory-mapped
+on load: the serving process reads from them only the pages its questions
+touch, and those pages are the file's, shared and dropped under pressure
+instead of copied into the process.
 
 Data files are named by their content hash and never overwritten. A build
 writes its data files first and then replaces ``manifest.json`` in one
@@ -23,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable
@@ -37,7 +45,8 @@ from index.errors import BUILD_COMMAND, IndexCorruptError, IndexMissingError, In
 from index.ingest.passages import Unit
 from index.store.atomic import write_atomically
 from index.store.embedder import Vectors
-from index.store.word_store import StoredWords
+from index.store.models import ModelBundle, StoredModel, model_file_name
+from index.store.word_store import RowFile, StoredWords
 from index.types import DocumentInfo
 
 # 2: contextual word vectors of every sentence are stored.
@@ -46,8 +55,10 @@ from index.types import DocumentInfo
 #    footnote mark), and units say how many sentences before them retrieval reads them with.
 # 5: a sentence may end at "Inc.", "U.S." and the like when a word that opens sentences follows.
 # 6: and at a single letter ("Jay Z. She …").
-# 7: each sentence's linguistic annotations (tokens, entities, noun chunks) are stored.
-FORMAT_VERSION = 7
+# 7: the index carries the models answering runs (``models``: the encoder's ONNX
+#    graph, its tokenizer and pooling), so serving needs no PyTorch.
+# 8: each sentence's linguistic annotations (tokens, entities, noun chunks) are stored.
+FORMAT_VERSION = 8
 MANIFEST = "manifest.json"
 
 
@@ -65,6 +76,8 @@ class Manifest:
     passages: int
     files: dict[str, str]
     checksums: dict[str, str]
+    # The models answering runs, each with its own files and checksums (see ``index.store.models``).
+    models: tuple[StoredModel, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,9 +101,13 @@ def read_manifest(index_dir: Path) -> Manifest:
         raise IndexMissingError(f"no index in {index_dir}; build it with: {BUILD_COMMAND}")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        data["models"] = tuple(StoredModel(**model) for model in data.get("models", ()))
         manifest = Manifest(**data)
         if not (isinstance(manifest.files, dict) and isinstance(manifest.checksums, dict)):
             raise TypeError("files and checksums must be objects")
+        for model in manifest.models:
+            if not (isinstance(model.files, dict) and isinstance(model.checksums, dict)):
+                raise TypeError("a model's files and checksums must be objects")
     except (OSError, ValueError, TypeError) as error:
         raise IndexCorruptError(
             f"index manifest {path} is unreadable ({error}); rebuild it with: {BUILD_COMMAND}"
@@ -109,12 +126,16 @@ def read_index(index_dir: Path) -> StoredIndex:
     paths = {role: index_dir / name for role, name in manifest.files.items()}
     for role, path in paths.items():
         _verify_checksum(path, manifest.checksums.get(role, ""))
+    for model in manifest.models:
+        verify_model(index_dir, model)
     try:
         documents = [_document_from_json(d) for d in json.loads(paths["documents"].read_text("utf-8"))]
         with paths["units"].open(encoding="utf-8") as lines:
             units = [Unit(**json.loads(line)) for line in lines]
-        vectors = np.load(paths["vectors"], allow_pickle=False)
-        faiss_index = faiss.read_index(str(paths["faiss"]))
+        vectors = np.load(paths["vectors"], mmap_mode="r", allow_pickle=False)
+        # FAISS maps the stored vectors of a flat or HNSW index instead of reading them
+        # (an HNSW index then holds only its graph: 8 MB instead of 80 for 50,000 vectors).
+        faiss_index = faiss.read_index(str(paths["faiss"]), faiss.IO_FLAG_MMAP_IFC)
         words = _read_words(paths)
         annotations = paths["annotations"].read_text("utf-8").splitlines()
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
@@ -138,14 +159,20 @@ def read_index(index_dir: Path) -> StoredIndex:
     return StoredIndex(manifest, documents, units, vectors, faiss_index, words, annotations)
 
 
+def verify_model(index_dir: Path, model: StoredModel) -> None:
+    """Raise ``IndexCorruptError`` unless every file of ``model`` is in ``index_dir`` as the manifest says."""
+    for part, name in model.files.items():
+        _verify_checksum(index_dir / name, model.checksums.get(part, ""))
+
+
 def _read_words(paths: dict[str, Path]) -> StoredWords:
-    """The stored word vectors; the big array is memory-mapped, so only the pages questions touch are read."""
+    """The stored word vectors; the big array stays in its file, read a sentence at a time (``RowFile``)."""
     texts = json.loads(paths["words"].read_text("utf-8"))
     if not isinstance(texts, list):
         raise ValueError("the word list is not a list")
     # One copy of each distinct word ("the", ",") instead of one per occurrence.
     words = [tuple(sys.intern(str(w)) for w in text) for text in texts]
-    vectors = np.load(paths["wordvectors"], mmap_mode="r", allow_pickle=False)
+    vectors = RowFile(paths["wordvectors"])
     offsets = np.load(paths["wordoffsets"], allow_pickle=False)
     return StoredWords(words, vectors, offsets)
 
@@ -163,6 +190,8 @@ class IndexContents:
     index_kind: str
     words: StoredWords
     annotations: list[str]
+    # The models answering runs, written beside the data (none for a test's fake embedder).
+    models: tuple[ModelBundle, ...] = ()
 
 
 def ensure_writable(index_dir: Path) -> None:
@@ -190,7 +219,8 @@ def write_index(index_dir: Path, contents: IndexContents) -> Manifest:
             raise _write_error(index_dir, error) from None
         raise
     _fsync_directory(index_dir)
-    _remove_unreferenced(index_dir, set(manifest.files.values()))
+    models = {name for model in manifest.models for name in model.files.values()}
+    _remove_unreferenced(index_dir, set(manifest.files.values()) | models)
     return manifest
 
 
@@ -225,7 +255,7 @@ def _write_files(index_dir: Path, contents: IndexContents) -> Manifest:
             lambda f: f.write(json.dumps([list(w) for w in contents.words.words], ensure_ascii=False).encode()),
         ),
         "wordvectors": _write_content(
-            index_dir, "wordvectors", ".npy", lambda f: np.save(f, contents.words.vectors, allow_pickle=False)
+            index_dir, "wordvectors", ".npy", lambda f: np.save(f, contents.words.vectors[:], allow_pickle=False)
         ),
         "wordoffsets": _write_content(
             index_dir, "wordoffsets", ".npy", lambda f: np.save(f, contents.words.offsets, allow_pickle=False)
@@ -237,6 +267,7 @@ def _write_files(index_dir: Path, contents: IndexContents) -> Manifest:
             lambda f: f.write("".join(line + "\n" for line in contents.annotations).encode()),
         ),
     }
+    models = tuple(_write_model(index_dir, bundle) for bundle in contents.models)
     manifest = Manifest(
         format_version=FORMAT_VERSION,
         model=contents.model,
@@ -248,9 +279,32 @@ def _write_files(index_dir: Path, contents: IndexContents) -> Manifest:
         passages=len(units),
         files={role: name for role, (name, _) in files.items()},
         checksums={role: digest for role, (_, digest) in files.items()},
+        models=models,
     )
     write_atomically(index_dir / MANIFEST, json.dumps(asdict(manifest), indent=2).encode())
     return manifest
+
+
+def _write_model(index_dir: Path, bundle: ModelBundle) -> StoredModel:
+    """Copy ``bundle``'s files into ``index_dir`` (named by their content, like the data files).
+
+    A file the index already holds under that name is not copied again: a
+    rebuild with the index's own encoder (``index add``) rewrites no 90 MB graph.
+    """
+    files: dict[str, str] = {}
+    checksums: dict[str, str] = {}
+    for part, source in bundle.files.items():
+        known = bundle.checksums.get(part) or _sha256(source)
+        held = index_dir / model_file_name(bundle.role, part, known, source.suffix)
+        if not (held.is_file() and _sha256(held) == known):
+            with source.open("rb") as data:
+                name, digest = _write_content(
+                    index_dir, f"model-{bundle.role}-{part}", source.suffix, lambda f: shutil.copyfileobj(data, f)
+                )
+            if name != held.name:
+                raise IndexWriteError(f"the model file {source} changed while it was copied")
+        files[part], checksums[part] = held.name, known
+    return StoredModel(bundle.role, bundle.name, files, checksums, dict(bundle.config))
 
 
 def _write_content(index_dir: Path, stem: str, suffix: str, write: Callable[[Any], object]) -> tuple[str, str]:
@@ -288,19 +342,29 @@ def _fsync_directory(directory: Path) -> None:
 def _remove_unreferenced(index_dir: Path, keep: set[str]) -> None:
     # Only our own data files and stale temporaries: never anything else a
     # person may have put in the directory.
-    stems = ("documents", "units", "vectors", "faiss", "words", "wordvectors", "wordoffsets")
+    stems = ("documents", "units", "vectors", "faiss", "words", "wordvectors", "wordoffsets", "model")
     prefixes = tuple(f"{stem}-" for stem in stems) + tuple(f".{stem}-" for stem in stems)
     for path in index_dir.iterdir():
         if path.name.startswith(prefixes) and path.name not in keep:
             path.unlink(missing_ok=True)
 
 
+# Digests this process already computed, by file identity: the encoder's 90 MB graph is
+# checked when the index loads and again when the encoder opens it, and read once.
+_DIGESTS: dict[tuple[str, int, int, int], str] = {}
+
+
 def _sha256(path: Path) -> str:
+    status = path.stat()
+    key = (str(path), status.st_ino, status.st_size, status.st_mtime_ns)
+    if key in _DIGESTS:
+        return _DIGESTS[key]
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
+    _DIGESTS[key] = digest.hexdigest()
+    return _DIGESTS[key]
 
 
 def _verify_checksum(path: Path, expected: str) -> None:

@@ -22,7 +22,8 @@ from bot.articles import ADMINS_ONLY, NOT_SET_UP, REMOVE_ADMINS_ONLY, link_in
 from bot.handlers import SORRY
 from bot.library import SerializedEmbedder
 from index.store.build import build_index
-from index.store.embedder import Embedder, SentenceTransformerEmbedder
+from index.store.embedder import Embedder
+from index.store.encoder import OnnxEncoder
 from tests.bot.bot_harness import RunningBot, running_bot, running_library_bot
 from tests.bot.fake_bot_api import ALICE, BOB, Call, FakeTelegram, parse_telegram_html, private_chat
 from tests.bot.fake_qa_engine import FakeEngine
@@ -86,7 +87,7 @@ def test_a_link_is_a_url_alone_or_with_a_few_words(text: str, link: str | None) 
 
 @pytest.mark.asyncio
 async def test_admin_adds_a_link_asks_about_it_and_removes_it(
-    tmp_path: Path, telegram: FakeTelegram, real_embedder: SentenceTransformerEmbedder, pages: PageServer
+    tmp_path: Path, telegram: FakeTelegram, real_embedder: OnnxEncoder, pages: PageServer
 ) -> None:
     embedder = SerializedEmbedder(real_embedder)
     settings = _workspace(tmp_path, embedder)
