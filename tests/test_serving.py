@@ -1,6 +1,6 @@
 """Serving without PyTorch: answering, the chat, the evaluation and ``index add`` import neither torch nor
 sentence-transformers once the index holds its encoder. Each command runs in a fresh process on the real
-model's index, and the modules it imported are read from ``-X importtime``."""
+model's index, and the modules it imported are those it holds as it exits."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def _run(
     env = {**os.environ, "CORPUS_DIR": str(corpus), "INDEX_DIR": str(index_dir), "PYTHONPATH": str(REPO)}
     env.update(environment or {})
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "index", *args],
+        [sys.executable, "-c", _DRIVER, *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -36,8 +36,21 @@ def _run(
         timeout=300,
         check=False,
     )
-    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "import time:" in line}
+    listed = [line for line in result.stderr.splitlines() if line.startswith(_MODULES)]
+    imported = set(listed[-1].removeprefix(_MODULES).split()) if listed else set()
     return result, imported
+
+
+# ``python -m index ARGS`` that lists, as it exits, every module it holds. (spaCy's import
+# is shown a None in place of torch, which `-X importtime` would list as an import.)
+_MODULES = "modules held at exit:"
+_DRIVER = (
+    "import atexit, runpy, sys\n"
+    "atexit.register(lambda: print("
+    f"{_MODULES!r}, *sorted(m for m, module in sys.modules.items() if module is not None), file=sys.stderr))\n"
+    "sys.argv = ['index', *sys.argv[1:]]\n"
+    "runpy.run_module('index', run_name='__main__', alter_sys=True)\n"
+)
 
 
 @pytest.mark.parametrize(

@@ -136,7 +136,7 @@ def _pipeline(model: str) -> Language:
         with _torch_hidden():
             import spacy
 
-        return spacy.load(model)
+            return spacy.load(model)
     except (ImportError, OSError) as error:
         raise ModelError(
             f"cannot load the language pipeline {model!r} ({error}); install the pinned dependencies with: make test"
