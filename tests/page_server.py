@@ -13,6 +13,8 @@ PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
 # Served without a charset in the header: the page says so in a <meta> tag.
 _LEGACY_ENCODED = {"harbour-notes-blog.html"}
 BIG_BYTES = 300_000
+# The pause between the bytes of a trickling reply.
+TRICKLE_SECONDS = 0.05
 
 
 class PageServer(ThreadingHTTPServer):
@@ -79,6 +81,21 @@ class _Handler(BaseHTTPRequestHandler):
     def slow(self) -> None:
         self.server.stopping.wait(30)
 
+    def trickle(self, head: bytes, body: bytes) -> None:
+        """Sends ``head`` at once, then ``body`` a byte every 50 ms, forever (a byte at a time
+        never trips a per-read timeout), until the client hangs up or the server stops."""
+        try:
+            self.wfile.write(head)
+            self.wfile.flush()
+            while True:
+                for byte in body:
+                    if self.server.stopping.wait(TRICKLE_SECONDS):
+                        return
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+        except OSError:
+            pass  # the client hung up, as it should
+
 
 _NAV_ONLY = b"""<!doctype html><html><head><title>Sections</title></head><body>
 <nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
@@ -98,6 +115,12 @@ _ROUTES = {
     "/big-declared": lambda h: h._send(200, b"<html>" + b" " * BIG_BYTES + b"</html>", "text/html"),
     "/big-streamed": lambda h: h.stream_without_length(BIG_BYTES),
     "/slow": lambda h: h.slow(),
+    # Headers that never end: "X-Wait: ....", a byte at a time.
+    "/trickle-headers": lambda h: h.trickle(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Wait: ", b"."),
+    # Headers at once, then a body that never ends.
+    "/trickle-body": lambda h: h.trickle(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n<html><body><p>", b"word "
+    ),
 }
 
 

@@ -317,6 +317,7 @@ FAILURES = [
     ("/news/no-such-page.html", "answered 404 Not Found"),
     ("/gone", "answered 410"),
     ("/slow", "did not answer within 2 s"),
+    ("/trickle-headers", "did not answer within 2 s"),
     ("/json", "is not an HTML page (it is application/json)"),
     ("/image", "is not an HTML page (it is image/png)"),
     ("/binary-as-html", "is a binary file"),
