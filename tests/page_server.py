@@ -13,6 +13,7 @@ PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
 # Served without a charset in the header: the page says so in a <meta> tag.
 _LEGACY_ENCODED = {"harbour-notes-blog.html"}
 BIG_BYTES = 300_000
+PHISHING_REASON = '<a href="https://evil.example/verify">re-verify your admin rights</a>'
 # The pause between the bytes of a trickling reply.
 TRICKLE_SECONDS = 0.05
 
@@ -59,6 +60,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
+
+    def refuse(self, status: int, reason: str) -> None:
+        """An error status with a reason phrase of the server's choosing."""
+        self.send_response(status, reason)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def redirect(self, location: str) -> None:
         self._send(302, b"", "text/html", {"Location": location})
@@ -111,6 +118,10 @@ _ROUTES = {
     "/json": lambda h: h._send(200, b'{"title": "not a page"}', "application/json"),
     "/image": lambda h: h._send(200, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "image/png"),
     "/binary-as-html": lambda h: h._send(200, b"\x00\x01\x02\x03" * 500, "text/html"),
+    # What a hostile server may put where the bot quotes it back: markup in a reason phrase,
+    # markup in a content type.
+    "/phishing-reason": lambda h: h.refuse(403, PHISHING_REASON),
+    "/marked-up-type": lambda h: h._send(200, b"%PDF-1.7", "application/<b>pdf</b>"),
     "/nav-only": lambda h: h._send(200, _NAV_ONLY, "text/html; charset=utf-8"),
     "/big-declared": lambda h: h._send(200, b"<html>" + b" " * BIG_BYTES + b"</html>", "text/html"),
     "/big-streamed": lambda h: h.stream_without_length(BIG_BYTES),
