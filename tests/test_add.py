@@ -11,12 +11,10 @@ import pytest
 
 import index.cli
 from index.answer.engine import Engine
-from index.cli import main
 from index.ingest.corpus import read_document
 from index.ingest.extract import extract_html
 from index.ingest.sources import read_file
-from index.store.build import build_index
-from tests.conftest import TINY_ARTICLE, FakeEmbedder
+from tests.conftest import FakeEmbedder, Workspace, run
 from tests.page_server import PAGES, PageServer, serving
 
 
@@ -24,47 +22,6 @@ from tests.page_server import PAGES, PageServer, serving
 def pages() -> Iterator[PageServer]:
     with serving() as server:
         yield server
-
-
-class Workspace:
-    def __init__(self, root: Path) -> None:
-        self.corpus = root / "corpus"
-        self.index = root / "index"
-
-    def args(self, *command: str) -> list[str]:
-        return ["--corpus", str(self.corpus), "--index", str(self.index), *command]
-
-    def snapshot(self) -> dict[str, bytes]:
-        """Every file of the corpus and the index, by path, with its bytes."""
-        return {
-            str(path.relative_to(root.parent)): path.read_bytes()
-            for root in (self.corpus, self.index)
-            for path in sorted(root.rglob("*"))
-            if path.is_file()
-        }
-
-    def added_files(self) -> list[Path]:
-        return sorted(p for p in self.corpus.glob("*.txt") if p.name != "ferry.txt")
-
-
-@pytest.fixture
-def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
-    """A one-article corpus with its index (fake embedder); fetching allowed on loopback."""
-    space = Workspace(tmp_path)
-    space.corpus.mkdir()
-    (space.corpus / "ferry.txt").write_text(TINY_ARTICLE, encoding="utf-8")
-    build_index(space.corpus, space.index, FakeEmbedder())
-    monkeypatch.setattr(index.cli, "make_embedder", lambda settings: FakeEmbedder())
-    monkeypatch.setenv("ALLOW_PRIVATE_URLS", "true")
-    monkeypatch.setenv("FETCH_TIMEOUT_SECONDS", "2")
-    monkeypatch.setenv("FETCH_MAX_BYTES", "200000")
-    return space
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    status = main(args)
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 # (page, title, date, author, site, paragraphs, first words of the first paragraph)

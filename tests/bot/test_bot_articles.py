@@ -21,8 +21,11 @@ import index.cli
 from bot.articles import ADMINS_ONLY, NOT_SET_UP, REMOVE_ADMINS_ONLY, link_in
 from bot.handlers import SORRY
 from bot.library import SerializedEmbedder
+from index.ingest.fetch import FetchPolicy
+from index.ingest.sources import read_url
 from index.store.build import build_index
 from index.store.embedder import Embedder, SentenceTransformerEmbedder
+from index.store.library import add_articles
 from tests.bot.bot_harness import RunningBot, running_bot, running_library_bot
 from tests.bot.fake_bot_api import ALICE, BOB, Call, FakeTelegram, parse_telegram_html, private_chat
 from tests.bot.fake_qa_engine import FakeEngine
@@ -232,6 +235,24 @@ async def test_an_add_beside_the_bot_is_answered_from_without_a_restart(
         async with asyncio.timeout(30):  # bounded: the periodic check notices the new manifest
             while bot.services.generation == 0:
                 await asyncio.sleep(0.02)
+        (cost,) = _texts(await bot.exchange(lambda: telegram.message("How much did the ferry cost?")))
+        assert "14.5 million" in cost and FERRY_TITLE in cost
+
+
+@pytest.mark.asyncio
+async def test_a_link_in_the_corpus_but_not_in_the_index_is_indexed_when_sent_again(
+    tmp_path: Path, telegram: FakeTelegram, pages: PageServer
+) -> None:
+    """An add killed between its corpus file and its rebuild (here: an add whose rebuild never
+    ran) is completed when the admin sends the link again, and the bot answers from it."""
+    embedder = SerializedEmbedder(FakeEmbedder())
+    settings = _workspace(tmp_path, embedder, TINY_ARTICLE)
+    url = pages.url(FERRY_PAGE)
+    async with running_library_bot(telegram, embedder, **settings) as bot:
+        article = read_url(url, FetchPolicy(allow_private=True))
+        add_articles(Path(str(settings["corpus_dir"])), [article], rebuild=lambda: None)
+        (reply,) = _texts(await bot.exchange(lambda: telegram.message(url), ADD_TIMEOUT))
+        assert reply == f"Already added: {FERRY_TITLE}."
         (cost,) = _texts(await bot.exchange(lambda: telegram.message("How much did the ferry cost?")))
         assert "14.5 million" in cost and FERRY_TITLE in cost
 
