@@ -3,6 +3,7 @@ tests/fixtures/pages/ and every failure a fetch must survive."""
 
 from __future__ import annotations
 
+import random
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,9 +11,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
-# Served without a charset in the header: the page says so in a <meta> tag.
-_LEGACY_ENCODED = {"harbour-notes-blog.html"}
+# Served without a charset in the header: the page says so in a <meta> tag, or nowhere.
+# (latin1-labelled-utf8.html is served, wrongly, as utf-8.)
+_LEGACY_ENCODED = {"harbour-notes-blog.html", "latin1-no-charset.html", "russian-windows-1251.html"}
 BIG_BYTES = 300_000
+# Bytes that are text in no encoding (random, and none of them ASCII), in a page.
+_JUNK = bytes(b | 0x80 for b in random.Random(1).randbytes(3000))
+_NOT_TEXT_PAGE = b"<html><body><p>" + _JUNK + b"</p></body></html>"
 PHISHING_REASON = '<a href="https://evil.example/verify">re-verify your admin rights</a>'
 # The pause between the bytes of a trickling reply.
 TRICKLE_SECONDS = 0.05
@@ -122,6 +127,8 @@ _ROUTES = {
     # markup in a content type.
     "/phishing-reason": lambda h: h.refuse(403, PHISHING_REASON),
     "/marked-up-type": lambda h: h._send(200, b"%PDF-1.7", "application/<b>pdf</b>"),
+    # Bytes that are text in no encoding, served as utf-8 HTML.
+    "/not-text": lambda h: h._send(200, _NOT_TEXT_PAGE, "text/html; charset=utf-8"),
     "/nav-only": lambda h: h._send(200, _NAV_ONLY, "text/html; charset=utf-8"),
     "/big-declared": lambda h: h._send(200, b"<html>" + b" " * BIG_BYTES + b"</html>", "text/html"),
     "/big-streamed": lambda h: h.stream_without_length(BIG_BYTES),

@@ -144,6 +144,38 @@ def test_the_page_s_metadata_url_and_language_are_kept(workspace: Workspace, pag
     assert document.language == "en"
 
 
+# (page, its title, words of its first paragraph, its language): pages the probe of issue 22
+# stored as "Z³rich cafķ", as "Gen�ve" and labelled Russian "en".
+LEGACY = [
+    ("latin1-no-charset.html", "Zürich café to close after 96 years", "A Zürich café that has served", "en"),
+    (
+        "latin1-labelled-utf8.html",
+        "Genève opens its first night library",
+        "in the former café of the Musée d'ethnographie",
+        "en",
+    ),
+    (
+        "russian-windows-1251.html",
+        "В Казани открылся новый мост через Казанку",
+        "В Казани в субботу открылся новый пешеходный мост",
+        "ru",
+    ),
+]
+
+
+@pytest.mark.parametrize(("page", "title", "words", "language"), LEGACY)
+def test_a_page_is_decoded_as_a_browser_would_and_its_language_told(
+    page: str, title: str, words: str, language: str, workspace: Workspace, pages: PageServer, capsys
+) -> None:
+    status, out, err = run(workspace.args("add", pages.url(f"/news/{page}")), capsys)
+    assert status == 0, err
+    [path] = workspace.added_files()
+    document = read_document(path)
+    assert (document.title, document.language) == (title, language)
+    assert words in document.paragraphs[0]
+    assert "\ufffd" not in path.read_text(encoding="utf-8")
+
+
 def test_a_legacy_encoded_page_is_decoded(pages: PageServer) -> None:
     article = extract_html((PAGES / "harbour-notes-blog.html").read_bytes())
     assert "drivers’ union" in article.paragraphs[2]
@@ -278,6 +310,7 @@ FAILURES = [
     ("/json", "is not an HTML page (it is application/json)"),
     ("/image", "is not an HTML page (it is image/png)"),
     ("/binary-as-html", "is a binary file"),
+    ("/not-text", "is not valid utf-8 text, nor text in any other encoding we can tell"),
     ("/nav-only", "no article text found"),
     ("/big-declared", "larger than the 0.2 MB limit"),
     ("/big-streamed", "larger than the 0.2 MB limit"),
