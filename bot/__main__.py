@@ -1,7 +1,8 @@
 """``python -m bot``: run the Telegram bot over the article index.
 
 Exit codes: 0 after a clean stop (SIGTERM, Ctrl-C), 1 when the API, the token
-or the index fails at start-up, 2 for invalid settings, and 3 when
+or the index fails at start-up or the Bot API rejects the token while the bot
+runs (revoked with @BotFather), 2 for invalid settings, and 3 when
 ``TELEGRAM_BOT_TOKEN`` is not set, so ``make run`` can fall back to the
 terminal chat. Every failure is one line on stderr, never a traceback.
 """
@@ -91,6 +92,12 @@ def _main() -> int:
     library = Library.for_settings(settings, embedder, loaded)
     try:
         run(build_application(settings, engine, library), settings)
+    except InvalidToken:
+        return _fail(
+            f"The Bot API at {settings.telegram_api_base_url} rejected TELEGRAM_BOT_TOKEN while the bot was running: "
+            "the token was revoked or replaced; put the current one from @BotFather in TELEGRAM_BOT_TOKEN.",
+            EXIT_FAILURE,
+        )
     except TelegramError as error:
         return _fail(_api_problem(settings, error, token), EXIT_FAILURE)
     return 0
@@ -146,6 +153,14 @@ class Redact(logging.Filter):
         return text
 
 
+class SaidOnce(logging.Filter):
+    """Drops PTB's tracebacks of a rejected token (its polling loop's, its shutdown's): the bot
+    stops on it, and ``python -m bot`` says so in one line of its own."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], InvalidToken))
+
+
 def configure_logging(settings: BotSettings) -> None:
     """Logs at LOG_LEVEL, with the token and the webhook secret scrubbed from every line."""
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=settings.log_level)
@@ -153,6 +168,7 @@ def configure_logging(settings: BotSettings) -> None:
     secrets = {"token": settings.token(), "webhook secret": secret.get_secret_value() if secret else ""}
     for handler in logging.getLogger().handlers:
         handler.addFilter(Redact(secrets))
+        handler.addFilter(SaidOnce())
     # httpx logs every request URL, and the URL holds the token; the model stack's own
     # INFO and DEBUG lines say nothing an operator needs.
     for library in ("httpx", "httpcore", "sentence_transformers", "transformers", "filelock", "urllib3", "bm25s"):

@@ -5,10 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
+from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import InvalidToken
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -21,6 +25,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot.articles import LINK, add_document, add_link, articles, remove
 from bot.handlers import (
@@ -54,6 +59,9 @@ BotApplication = Application[Any, Any, Any, Any, Any, Any]
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 # Questions in flight at once; answering itself is batched off the loop.
 CONCURRENT_UPDATES = 64
+# Connections to the Bot API: PTB's own defaults for its two clients.
+_CONNECTIONS, _GET_UPDATES_CONNECTIONS = 256, 1
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGABRT)
 
 _TO_ME = filters.ChatType.PRIVATE | ADDRESSED
 _NEW = filters.UpdateType.MESSAGE  # not edits, not channel posts
@@ -78,7 +86,14 @@ def build_application(settings: BotSettings, engine: AnswerSource, library: Libr
 
     With a ``library`` admins can add and remove articles, and the bot follows
     changes of the index on disk; without one it only answers."""
-    builder = ApplicationBuilder().token(settings.token()).base_url(settings.telegram_api_base_url)
+    services = Services(settings, engine, library)
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token())
+        .base_url(settings.telegram_api_base_url)
+        .request(_TokenWatch(services.reject_token, connection_pool_size=_CONNECTIONS))
+        .get_updates_request(_TokenWatch(services.reject_token, connection_pool_size=_GET_UPDATES_CONNECTIONS))
+    )
     file_base_url = settings.file_base_url()
     if file_base_url is not None:
         builder = builder.base_file_url(file_base_url)
@@ -92,7 +107,7 @@ def build_application(settings: BotSettings, engine: AnswerSource, library: Libr
         .post_shutdown(_post_shutdown)
         .build()
     )
-    application.bot_data["services"] = Services(settings, engine, library)
+    application.bot_data["services"] = services
     if settings.allowed_chat_ids:
         application.add_handler(TypeHandler(Update, gate), group=-1)
     application.add_handlers(
@@ -170,12 +185,49 @@ def webhook_options(settings: BotSettings) -> dict[str, Any]:
     }
 
 
+class _TokenWatch(HTTPXRequest):
+    """PTB's HTTP client to the Bot API, which also tells ``rejected`` of every 401 answer.
+
+    PTB turns a 401 into ``InvalidToken``, but one from getUpdates only ends its
+    polling task: the process would stay up, answering nothing, and a supervisor
+    that restarts on exit would never learn. Every call goes through here, so a
+    401 from polling, from a reply or from a download stops the bot alike."""
+
+    def __init__(self, rejected: Callable[[], None], **options: Any) -> None:
+        super().__init__(**options)
+        self._rejected = rejected
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        """The request, as PTB makes it; a 401 is reported before PTB raises on it."""
+        code, payload = await super().do_request(*args, **kwargs)
+        if code == HTTPStatus.UNAUTHORIZED:
+            self._rejected()
+        return code, payload
+
+
 def run(application: BotApplication, settings: BotSettings) -> None:
-    """Runs until SIGINT, SIGTERM or SIGABRT, then shuts down cleanly."""
-    if settings.bot_mode == "webhook":
-        application.run_webhook(**webhook_options(settings))
-    else:
-        application.run_polling(**polling_options(settings))
+    """Runs until SIGINT, SIGTERM or SIGABRT, then shuts down cleanly; raises ``InvalidToken``
+    (after shutting down as cleanly) when the Bot API rejects the token while the bot runs."""
+    asyncio.run(serve(application, settings))
+
+
+async def serve(application: BotApplication, settings: BotSettings) -> None:
+    """What ``run`` does, in the running loop: the same start and stop as the tests use, with
+    a stop that both signals and a rejected token can ask for (PTB's ``run_polling`` has no
+    way to be stopped by a failed getUpdates)."""
+    services: Services = application.bot_data["services"]
+    loop = asyncio.get_running_loop()
+    for signal_number in STOP_SIGNALS:
+        loop.add_signal_handler(signal_number, services.stopping.set)
+    try:
+        await start_application(application, settings)
+        await services.stopping.wait()
+    finally:
+        await stop_application(application)
+        for signal_number in STOP_SIGNALS:
+            loop.remove_signal_handler(signal_number)
+    if services.token_rejected:
+        raise InvalidToken("the Bot API rejected the token while the bot was running")
 
 
 async def start_application(application: BotApplication, settings: BotSettings) -> None:
@@ -195,7 +247,10 @@ async def start_application(application: BotApplication, settings: BotSettings) 
 async def stop_application(application: BotApplication) -> None:
     """Undoes ``start_application``: stops fetching, finishes what is in flight, shuts down."""
     if application.updater is not None and application.updater.running:
-        await application.updater.stop()
+        # A polling task that ended on a rejected token raises it again here; it is reported
+        # once, by whoever runs the bot, and the shutdown goes on.
+        with contextlib.suppress(InvalidToken):
+            await application.updater.stop()
     if application.running:
         await application.stop()
     await application.shutdown()

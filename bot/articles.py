@@ -5,6 +5,11 @@ rebuilding) runs off the event loop in ``bot.library.Library``, one change at
 a time; after it the bot swaps in the new engine before it replies, so the
 next question is answered from the new set of articles. Uploaded files are
 read, never logged.
+
+Replies are Telegram HTML, and much of what they quote came from outside: a
+URL, a server's reason phrase or content type inside an error, a file's name.
+All of it passes through ``html.escape``, so an ``&`` does not make Telegram
+refuse the reply and a server's ``<a href=...>`` is shown, not made a link.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from telegram import Message, Update
 from telegram.constants import ChatAction
 from telegram.ext import filters
 
-from bot.formatting import split_html
+from bot.formatting import plain_preview, split_html
 from bot.handlers import rate_limited
 from bot.library import AddResult, Library
 from bot.state import BotContext, Services, memory_of, services_of
@@ -36,6 +41,8 @@ _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 _MENTION = re.compile(r"@\w+")
 # "add this: <link>" is a link to add; a longer message with a link in it is a question.
 _MAX_OTHER_WORDS = 6
+# Characters of an error quoted to the admin: a server chooses its reason phrase's length.
+_MAX_REASON = 1000
 
 
 def link_in(text: str) -> str | None:
@@ -97,11 +104,12 @@ async def add_document(update: Update, context: BotContext) -> None:
         return
     document = message.document
     name = document.file_name or "the file"
+    shown = html.escape(name)
     if not name.lower().endswith(tuple(HTML_SUFFIXES | TEXT_SUFFIXES)):
-        await message.reply_text(f"I add articles from {FILE_KINDS} files; {name} is none of these.")
+        await message.reply_html(f"I add articles from {FILE_KINDS} files; {shown} is none of these.")
         return
     if document.file_size is not None and document.file_size > library.max_bytes:
-        await message.reply_text(f"{name} is larger than the {library.max_bytes:,} bytes I read.")
+        await message.reply_html(f"{shown} is larger than the {library.max_bytes:,} bytes I read.")
         return
     # The name and size only: an upload's contents are never logged.
     logger.info("User %s adds the article in %s (%s bytes)", _user_id(update), name, document.file_size)
@@ -152,7 +160,7 @@ async def remove(update: Update, context: BotContext) -> None:
     try:
         removed = await library.remove(listed[number - 1])
     except EngineError as error:
-        await message.reply_text(f"Could not remove it: {error}")
+        await message.reply_html(f"Could not remove it: {_reason(error)}")
         return
     await services.refresh()
     memory.listed = ()
@@ -179,9 +187,15 @@ async def _add_and_report(message: Message, services: Services, adding: Awaitabl
     try:
         result = await adding
     except EngineError as error:
-        await message.reply_text(f"Could not add it: {error}")
+        await message.reply_html(f"Could not add it: {_reason(error)}")
         return
     await _report_added(message, services, result)
+
+
+def _reason(error: EngineError) -> str:
+    """The error's message as HTML for a reply: escaped, as URLs, a server's words and file names
+    are in it, and cut to a length that fits a message."""
+    return html.escape(plain_preview(str(error), _MAX_REASON))
 
 
 async def _report_added(message: Message, services: Services, result: AddResult) -> None:

@@ -29,7 +29,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import ApplicationHandlerStop, filters
 
 from bot.formatting import (
@@ -69,6 +69,8 @@ COMMANDS = (
     BotCommand("remove", "/remove N: take article N out (admins)"),
 )
 SORRY = "Sorry, something went wrong on my side. Please try again."
+# The kinds of update the bot handles, as Update's attribute names.
+ALLOWED_KINDS = ("message", "edited_message", "callback_query", "inline_query")
 TYPING_AFTER_SECONDS = 0.3
 
 
@@ -330,8 +332,14 @@ async def not_text(update: Update, context: BotContext) -> None:
 
 
 async def on_error(update: object, context: BotContext) -> None:
-    """Logs the failure with its update, apologises to the user, and lets the bot carry on."""
-    logger.error("Failed to handle update %s", _describe(update), exc_info=context.error)
+    """Logs the failure, apologises to the user, and lets the bot carry on.
+
+    The update itself (a person's message) is logged at DEBUG only; a rejected
+    token is not logged at all: the bot stops on it and says so in one line."""
+    if isinstance(context.error, InvalidToken):
+        return
+    logger.error("Failed to handle update %s", _summary(update), exc_info=context.error)
+    logger.debug("The update that failed: %s", _describe(update))
     if not isinstance(update, Update):
         return
     if update.callback_query is not None:
@@ -436,6 +444,18 @@ def _number(args: Sequence[str] | None) -> int | None:
         return None
     match = re.fullmatch(r"\[?(\d{1,4})\]?", args[0])
     return int(match.group(1)) if match else None
+
+
+def _summary(update: object) -> str:
+    """Which update failed, without what anyone wrote: its id, kind, chat and user."""
+    if not isinstance(update, Update):
+        return type(update).__name__
+    kind = next((name for name in ALLOWED_KINDS if getattr(update, name) is not None), "update")
+    chat, user = update.effective_chat, update.effective_user
+    where = "".join(
+        [f" in chat {chat.id}" if chat is not None else "", f" from user {user.id}" if user is not None else ""]
+    )
+    return f"{update.update_id} ({kind.replace('_', ' ')}{where})"
 
 
 def _describe(update: object) -> str:

@@ -32,6 +32,7 @@ from index.store.library import (
     AddedArticle,
     ArticleSummary,
     add_articles,
+    complete_interrupted,
     find_by_url,
     list_articles,
     remove_article,
@@ -150,6 +151,8 @@ class Library:
         async with self._changing:
             existing = await asyncio.to_thread(find_by_url, self.corpus_dir, url)
             if existing is not None:
+                # In the corpus, but perhaps not in the index: an add killed before its rebuild.
+                await asyncio.to_thread(complete_interrupted, self.corpus_dir, self.index_dir, self._rebuild)
                 return AddResult(existing=existing)
             article = await asyncio.to_thread(read_url, url, self._policy)
             return await self._add(article)
@@ -163,7 +166,9 @@ class Library:
     async def remove(self, article_id: str) -> ArticleSummary:
         """Takes the article out and rebuilds; raises ``CorpusError`` (e.g. the last article)."""
         async with self._changing:
-            outcome = await asyncio.to_thread(remove_article, self.corpus_dir, article_id, self._rebuild)
+            outcome = await asyncio.to_thread(
+                remove_article, self.corpus_dir, article_id, self._rebuild, index_dir=self.index_dir
+            )
             return outcome.removed
 
     async def articles(self) -> list[ArticleSummary]:
@@ -189,7 +194,9 @@ class Library:
             return engine
 
     async def _add(self, article: Article) -> AddResult:
-        outcome = await asyncio.to_thread(add_articles, self.corpus_dir, [article], self._rebuild)
+        outcome = await asyncio.to_thread(
+            add_articles, self.corpus_dir, [article], self._rebuild, index_dir=self.index_dir
+        )
         if outcome.added:
             return AddResult(added=outcome.added[0])
         return AddResult(existing=outcome.duplicates[0].existing)

@@ -77,7 +77,18 @@ class Services:
         self.batcher: Answerer | None = None  # started by post_init inside the running loop
         self.watcher: asyncio.Task[None] | None = None  # the periodic index check, with a library
         self.generation = 0  # how many times the engine was swapped
+        # Set to stop the bot: a signal, or the Bot API rejecting the token (then token_rejected).
+        self.stopping = asyncio.Event()
+        self.token_rejected = False
         self._loaded = Loaded.of(engine)
+
+    def reject_token(self) -> None:
+        """The Bot API answered 401: the token was revoked or replaced, so every further call
+        fails too. The bot stops, and ``python -m bot`` exits non-zero saying why."""
+        if not self.token_rejected:
+            logger.debug("The Bot API rejected the token; stopping")
+        self.token_rejected = True
+        self.stopping.set()
 
     @property
     def engine(self) -> AnswerSource:

@@ -220,28 +220,33 @@ def _add(args: argparse.Namespace, settings: EngineSettings) -> int:
         allow_private=settings.allow_private_urls,
     )
     articles: list[Article] = []
+    already: list[str] = []  # said once we know whether there is still something to do
     failed = 0
     for source in args.sources:
         if is_url(source) and (existing := find_by_url(settings.corpus_dir, source)):
-            print(f"already added: {source} is {existing.id} (“{existing.title}”); nothing to do")
+            already.append(f"already added: {source} is {existing.id} (“{existing.title}”)")
             continue
         try:
             articles.append(read_article(source, policy))
         except SourceError as error:
             print(f"error: {error}", file=sys.stderr)
             failed += 1
-    outcome = add_articles(settings.corpus_dir, articles, lambda: _rebuild(settings))
+    outcome = add_articles(settings.corpus_dir, articles, lambda: _rebuild(settings), index_dir=settings.index_dir)
     for duplicate in outcome.duplicates:
         same = "URL" if duplicate.reason == "url" else "text"
-        print(
+        already.append(
             f"already added: “{duplicate.title}” has the same {same} as {duplicate.existing.id} "
-            f"(“{duplicate.existing.title}”); nothing to do"
+            f"(“{duplicate.existing.title}”)"
         )
+    for line in already:
+        print(f"{line}; {'but not yet in the index' if outcome.completed else 'nothing to do'}")
     for added in outcome.added:
         print(
             f"added {added.id}: “{added.title}”, {added.source or 'unknown site'}, {added.date or 'undated'}; "
             f"{added.paragraphs} paragraphs, {added.sentences} sentences"
         )
+    if outcome.completed:
+        print("the index did not match the corpus (an earlier add or remove was interrupted); rebuilding it")
     if outcome.rebuilt is not None:
         print(_rebuilt_line(outcome.rebuilt))
         print(f"done in {time.perf_counter() - started:.1f} s")
@@ -265,7 +270,9 @@ def _list(args: argparse.Namespace, settings: EngineSettings) -> int:
 def _remove(args: argparse.Namespace, settings: EngineSettings) -> int:
     from index.store.library import remove_article
 
-    outcome = remove_article(settings.corpus_dir, args.id, lambda: _rebuild(settings))
+    outcome = remove_article(settings.corpus_dir, args.id, lambda: _rebuild(settings), index_dir=settings.index_dir)
+    if outcome.completed:
+        print(f"{outcome.removed.id} was out of the corpus but still in the index (an earlier remove was interrupted)")
     print(f"removed {outcome.removed.id}: “{outcome.removed.title}”")
     print(_rebuilt_line(outcome.rebuilt))
     return 0

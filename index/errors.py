@@ -14,7 +14,7 @@ for a person. The tree::
     │   │   ├── FetchTimeoutError      the server took too long
     │   │   ├── RedirectError          a redirect loop, or too many redirects
     │   │   └── TooLargeError          the page is over the size limit
-    │   ├── UnsupportedContentError  not HTML, a binary file, not UTF-8 text
+    │   ├── UnsupportedContentError  not HTML, a binary file, no text in any encoding we can tell
     │   └── NoArticleTextError     no article text found in the page
     ├── ModelError             the embedding model cannot be loaded
     └── IndexStoreError        the built index cannot be used or written
@@ -97,7 +97,8 @@ class TooLargeError(FetchError):
 
 
 class UnsupportedContentError(SourceError):
-    """The content is not an article we can read: not HTML, binary, or text that is not UTF-8."""
+    """The content is not an article we can read: not HTML, binary, or bytes that are no text
+    (a page in no encoding we can tell, a text file that is not UTF-8)."""
 
 
 class NoArticleTextError(SourceError):

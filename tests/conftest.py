@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import index.cli
 from index.answer.engine import Engine
 from index.ingest.text import fold
 from index.store.build import build_index
@@ -118,3 +119,47 @@ def real_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: OnnxEnco
 def real_engine(real_index: Path, real_embedder: OnnxEncoder) -> Engine:
     """An Engine over the real article and the real model."""
     return Engine.open(CORPUS, real_index, real_embedder.name, embedder=real_embedder)
+
+
+class Workspace:
+    """A corpus and its index in a temporary directory, for the command line tests."""
+
+    def __init__(self, root: Path) -> None:
+        self.corpus = root / "corpus"
+        self.index = root / "index"
+
+    def args(self, *command: str) -> list[str]:
+        return ["--corpus", str(self.corpus), "--index", str(self.index), *command]
+
+    def snapshot(self) -> dict[str, bytes]:
+        """Every file of the corpus and the index, by path, with its bytes."""
+        return {
+            str(path.relative_to(root.parent)): path.read_bytes()
+            for root in (self.corpus, self.index)
+            for path in sorted(root.rglob("*"))
+            if path.is_file()
+        }
+
+    def added_files(self) -> list[Path]:
+        return sorted(p for p in self.corpus.glob("*.txt") if p.name != "ferry.txt")
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
+    """A one-article corpus with its index (fake embedder); fetching allowed on loopback."""
+    space = Workspace(tmp_path)
+    space.corpus.mkdir()
+    (space.corpus / "ferry.txt").write_text(TINY_ARTICLE, encoding="utf-8")
+    build_index(space.corpus, space.index, FakeEmbedder())
+    monkeypatch.setattr(index.cli, "make_embedder", lambda settings: FakeEmbedder())
+    monkeypatch.setenv("ALLOW_PRIVATE_URLS", "true")
+    monkeypatch.setenv("FETCH_TIMEOUT_SECONDS", "2")
+    monkeypatch.setenv("FETCH_MAX_BYTES", "200000")
+    return space
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """``python -m index ARGS`` in this process: its exit status, stdout and stderr."""
+    status = index.cli.main(args)
+    out, err = capsys.readouterr()
+    return status, out, err

@@ -11,12 +11,10 @@ import pytest
 
 import index.cli
 from index.answer.engine import Engine
-from index.cli import main
 from index.ingest.corpus import read_document
 from index.ingest.extract import extract_html
 from index.ingest.sources import read_file
-from index.store.build import build_index
-from tests.conftest import TINY_ARTICLE, FakeEmbedder
+from tests.conftest import FakeEmbedder, Workspace, run
 from tests.page_server import PAGES, PageServer, serving
 
 
@@ -24,47 +22,6 @@ from tests.page_server import PAGES, PageServer, serving
 def pages() -> Iterator[PageServer]:
     with serving() as server:
         yield server
-
-
-class Workspace:
-    def __init__(self, root: Path) -> None:
-        self.corpus = root / "corpus"
-        self.index = root / "index"
-
-    def args(self, *command: str) -> list[str]:
-        return ["--corpus", str(self.corpus), "--index", str(self.index), *command]
-
-    def snapshot(self) -> dict[str, bytes]:
-        """Every file of the corpus and the index, by path, with its bytes."""
-        return {
-            str(path.relative_to(root.parent)): path.read_bytes()
-            for root in (self.corpus, self.index)
-            for path in sorted(root.rglob("*"))
-            if path.is_file()
-        }
-
-    def added_files(self) -> list[Path]:
-        return sorted(p for p in self.corpus.glob("*.txt") if p.name != "ferry.txt")
-
-
-@pytest.fixture
-def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
-    """A one-article corpus with its index (fake embedder); fetching allowed on loopback."""
-    space = Workspace(tmp_path)
-    space.corpus.mkdir()
-    (space.corpus / "ferry.txt").write_text(TINY_ARTICLE, encoding="utf-8")
-    build_index(space.corpus, space.index, FakeEmbedder())
-    monkeypatch.setattr(index.cli, "make_embedder", lambda settings: FakeEmbedder())
-    monkeypatch.setenv("ALLOW_PRIVATE_URLS", "true")
-    monkeypatch.setenv("FETCH_TIMEOUT_SECONDS", "2")
-    monkeypatch.setenv("FETCH_MAX_BYTES", "200000")
-    return space
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    status = main(args)
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 # (page, title, date, author, site, paragraphs, first words of the first paragraph)
@@ -185,6 +142,38 @@ def test_the_page_s_metadata_url_and_language_are_kept(workspace: Workspace, pag
     document = read_document(path)
     assert document.url == "https://northernscience.example/features/skarvbreen-glacier-growing"
     assert document.language == "en"
+
+
+# (page, its title, words of its first paragraph, its language): pages the probe of issue 22
+# stored as "Z³rich cafķ", as "Gen�ve" and labelled Russian "en".
+LEGACY = [
+    ("latin1-no-charset.html", "Zürich café to close after 96 years", "A Zürich café that has served", "en"),
+    (
+        "latin1-labelled-utf8.html",
+        "Genève opens its first night library",
+        "in the former café of the Musée d'ethnographie",
+        "en",
+    ),
+    (
+        "russian-windows-1251.html",
+        "В Казани открылся новый мост через Казанку",
+        "В Казани в субботу открылся новый пешеходный мост",
+        "ru",
+    ),
+]
+
+
+@pytest.mark.parametrize(("page", "title", "words", "language"), LEGACY)
+def test_a_page_is_decoded_as_a_browser_would_and_its_language_told(
+    page: str, title: str, words: str, language: str, workspace: Workspace, pages: PageServer, capsys
+) -> None:
+    status, out, err = run(workspace.args("add", pages.url(f"/news/{page}")), capsys)
+    assert status == 0, err
+    [path] = workspace.added_files()
+    document = read_document(path)
+    assert (document.title, document.language) == (title, language)
+    assert words in document.paragraphs[0]
+    assert "\ufffd" not in path.read_text(encoding="utf-8")
 
 
 def test_a_legacy_encoded_page_is_decoded(pages: PageServer) -> None:
@@ -317,9 +306,11 @@ FAILURES = [
     ("/news/no-such-page.html", "answered 404 Not Found"),
     ("/gone", "answered 410"),
     ("/slow", "did not answer within 2 s"),
+    ("/trickle-headers", "did not answer within 2 s"),
     ("/json", "is not an HTML page (it is application/json)"),
     ("/image", "is not an HTML page (it is image/png)"),
     ("/binary-as-html", "is a binary file"),
+    ("/not-text", "is not valid utf-8 text, nor text in any other encoding we can tell"),
     ("/nav-only", "no article text found"),
     ("/big-declared", "larger than the 0.2 MB limit"),
     ("/big-streamed", "larger than the 0.2 MB limit"),

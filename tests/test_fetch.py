@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 
 import pytest
 
-from index.errors import FetchError, RedirectError, RefusedURLError
+from index.errors import FetchError, FetchTimeoutError, RedirectError, RefusedURLError
 from index.ingest.fetch import USER_AGENT, FetchPolicy, address_is_allowed, fetch
 from tests.page_server import PageServer, serving
 
 LOOPBACK = FetchPolicy(timeout=2, allow_private=True)
+LOOPBACK_FAST = FetchPolicy(timeout=1, allow_private=True)
 
 
 @pytest.fixture(scope="module")
@@ -91,3 +93,47 @@ def test_a_closed_port_is_one_fetch_error(pages: PageServer) -> None:
         url = other.url("/news/coastal-herald-ferry.html")
     with pytest.raises(FetchError, match="cannot fetch"):
         fetch(url, LOOPBACK)
+
+
+def _bounded(call: Callable[[], object], bound: float) -> object:
+    """What ``call`` returned or raised, or a test failure when it runs longer than ``bound``
+    seconds: a generous bound, so that a fetch that never ends fails the test instead of hanging it."""
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(call())
+        except Exception as error:
+            outcome.append(error)
+
+    worker = threading.Thread(target=run, name="bounded-fetch", daemon=True)
+    worker.start()
+    worker.join(bound)
+    if worker.is_alive():
+        pytest.fail(f"the fetch was still running after {bound:g} s")
+    return outcome[0]
+
+
+@pytest.mark.parametrize("path", ["/trickle-headers", "/trickle-body"])
+def test_one_deadline_covers_the_headers_and_the_body(pages: PageServer, path: str) -> None:
+    """A server that sends a byte every 50 ms never trips a per-read timeout; the fetch's one
+    deadline (1 s here) still ends it, with the timeout message."""
+    outcome = _bounded(lambda: fetch(pages.url(path), LOOPBACK_FAST), bound=30)
+    assert isinstance(outcome, FetchTimeoutError), outcome
+    assert str(outcome) == f"{pages.url(path)} did not answer within 1 s"
+
+
+def test_a_resolver_that_never_answers_is_cut_off_at_the_deadline() -> None:
+    """Name resolution counts against the deadline too: the system resolver has no timeout of ours."""
+    never = threading.Event()
+
+    def hanging(host: str, port: int) -> list[str]:
+        never.wait(60)
+        return ["127.0.0.1"]
+
+    try:
+        outcome = _bounded(lambda: fetch("http://hangs.test/", LOOPBACK_FAST, resolve=hanging), bound=30)
+    finally:
+        never.set()
+    assert isinstance(outcome, FetchTimeoutError), outcome
+    assert str(outcome) == "http://hangs.test/ did not answer within 1 s"

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from bm25s.stopwords import STOPWORDS_EN
 from wordfreq import zipf_frequency
 
+from index.ingest.language_id import identifier
 from index.ingest.text import words
 
 if TYPE_CHECKING:
@@ -115,12 +116,9 @@ def load_identifiers() -> None:
     _latin_identifier()
 
 
-@functools.cache
 def _identifier() -> LanguageIdentifier:
-    # Loading the model takes a second or two: only when a message needs it.
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    # One model for questions and for articles being added (the bot does both).
+    return identifier()
 
 
 @functools.cache

@@ -6,11 +6,15 @@ scripts; its metadata (JSON-LD, OpenGraph, meta tags, bylines) gives the
 title, author, site name, date and canonical URL. On top of it we keep only
 paragraphs, quotes and list items (never subheadings), and drop a paragraph
 that is mostly a link ("Read more: ..."), which is navigation, not text.
+
+A page's bytes are decoded first, as a browser would (``index.ingest.charset``),
+and an article's language is the one its page declares or else the one its
+text reads as (``index.ingest.language_id``), never "en" by default.
 """
 
 from __future__ import annotations
 
-import contextlib
+import codecs
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -18,6 +22,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from index.errors import NoArticleTextError, UnsupportedContentError
+from index.ingest.charset import decode_page
+from index.ingest.language_id import text_language
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -30,7 +36,15 @@ _BOILERPLATE_LINE = re.compile(
     r"^(advertisement|read more|related( stories)?|see also|also read|share this( article)?|sign up)\b[:\s]*",
     re.IGNORECASE,
 )
-_HTML_LANG = re.compile(rb"<html[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.IGNORECASE)
+# The page's own word on its language: <html lang="ru">, or the older Content-Language meta tag.
+_DECLARED_LANGUAGE = (
+    re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.IGNORECASE),
+    re.compile(
+        r"<meta\b[^>]*?http-equiv\s*=\s*[\"']?content-language[\"']?[^>]*?\bcontent\s*=\s*[\"']?([A-Za-z]{2,3})\b",
+        re.IGNORECASE,
+    ),
+)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 @dataclass(frozen=True)
@@ -52,15 +66,15 @@ def extract_html(data: bytes, *, url: str | None = None, charset: str | None = N
     """The article in an HTML page; ``NoArticleTextError`` when the page has none."""
     import trafilatura  # imported here: it takes a moment, and only `add` needs it
 
-    if b"\x00" in data[:4096]:
-        raise UnsupportedContentError(f"{url or 'the file'} is a binary file, not an HTML page")
-    content: bytes | str = data
-    if charset:
-        # An unknown charset name: let trafilatura detect the encoding.
-        with contextlib.suppress(LookupError):
-            content = data.decode(charset, errors="replace")
+    name = url or "the file"
+    # UTF-16 has NUL bytes in every ASCII character; anything else with them is binary.
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise UnsupportedContentError(f"{name} is a binary file, not an HTML page")
+    # Decoded here, as a browser would, not by trafilatura, which ignores <meta charset> and
+    # replaces what its guess cannot decode. An XML declaration would make lxml decode again.
+    text = _XML_DECLARATION.sub("", decode_page(data, charset, name=name), count=1)
     document = trafilatura.bare_extraction(
-        content,
+        text,
         url=url,
         with_metadata=True,
         include_comments=False,
@@ -76,7 +90,7 @@ def extract_html(data: bytes, *, url: str | None = None, charset: str | None = N
     title = _without_site(_clean(getattr(document, "title", None) or ""), source, canonical)
     if _words(paragraphs) < MIN_ARTICLE_WORDS:
         # Some sites render the story with scripts: the page's structured data then holds it.
-        paragraphs = _structured_body(content) or paragraphs
+        paragraphs = _structured_body(text) or paragraphs
     paragraphs = [p for p in paragraphs if _fold(p) != _fold(title)]
     if _words(paragraphs) < MIN_ARTICLE_WORDS:
         raise NoArticleTextError(f"no article text found in {url or 'the page'}")
@@ -87,7 +101,7 @@ def extract_html(data: bytes, *, url: str | None = None, charset: str | None = N
         author=_clean(getattr(document, "author", None) or ""),
         date=_clean(getattr(document, "date", None) or ""),
         url=canonical,
-        language=_page_language(data) or "en",
+        language=_page_language(text) or text_language("\n".join(paragraphs)),
         known_urls=tuple(dict.fromkeys(u for u in (url, canonical) if u)),
     )
 
@@ -106,7 +120,11 @@ def text_article(text: str, *, name: str, markdown: bool) -> Article:
     paragraphs = [_clean(block) for block in blocks if _clean(block) and not _only_punctuation(block)]
     if sum(len(p.split()) for p in paragraphs) < MIN_ARTICLE_WORDS:
         raise NoArticleTextError(f"no article text found in {name}")
-    return Article(title=_clean(title) or _title_from_name(name), paragraphs=tuple(paragraphs))
+    return Article(
+        title=_clean(title) or _title_from_name(name),
+        paragraphs=tuple(paragraphs),
+        language=text_language("\n".join(paragraphs)),
+    )
 
 
 def _paragraphs(body: _Element) -> list[str]:
@@ -285,9 +303,13 @@ def _words(paragraphs: list[str]) -> int:
     return sum(len(p.split()) for p in paragraphs)
 
 
-def _page_language(data: bytes) -> str | None:
-    found = _HTML_LANG.search(data[:8192])
-    return found.group(1).decode("ascii").lower() if found else None
+def _page_language(page: str) -> str | None:
+    """The language the page declares, if it declares one near its top."""
+    for pattern in _DECLARED_LANGUAGE:
+        found = pattern.search(page[:8192])
+        if found:
+            return found.group(1).lower()
+    return None
 
 
 def _clean(text: str) -> str:

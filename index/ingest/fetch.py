@@ -10,12 +10,20 @@ resolves the host itself, refuses it if *any* of its addresses is refused, and
 connects to a checked address. So every hop of a redirect chain is checked,
 and a host cannot resolve to a public address for a check and to a private
 one for the connection.
+
+The timeout is one deadline for the whole fetch, every hop included: name
+resolution, connecting, the TLS handshake, each read of the headers and of
+the body, each write. A per-read timeout alone lets a server that sends a byte
+every few seconds hold a fetch for hours; here every socket operation is given
+only what is left of the deadline, and none is started once it has passed.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -50,7 +58,7 @@ AddressCheck = Callable[[ipaddress.IPv4Address | ipaddress.IPv6Address], bool]
 class FetchPolicy:
     """How far a fetch may go: every bound is explicit."""
 
-    # Seconds for connecting, for each read, and for the whole download.
+    # Seconds for the whole fetch: resolving, connecting, headers and body of every hop.
     timeout: float = DEFAULT_TIMEOUT_SECONDS
     max_bytes: int = DEFAULT_MAX_BYTES
     max_redirects: int = DEFAULT_MAX_REDIRECTS
@@ -82,8 +90,8 @@ def fetch(
     ``resolve`` and ``address_allowed`` replace DNS and the address rule (tests).
     """
     allowed = address_allowed or (lambda address: address_is_allowed(address, policy.allow_private))
-    backend = _CheckedBackend(resolve or _resolve, allowed)
     deadline = time.monotonic() + policy.timeout
+    backend = _CheckedBackend(resolve or _resolve, allowed, deadline)
     current = _parse(url)
     seen = {str(current)}
     with httpcore.ConnectionPool(network_backend=backend, retries=0) as pool:
@@ -225,12 +233,77 @@ def _resolve(host: str, port: int) -> list[str]:
     return [str(info[4][0]) for info in infos]
 
 
-class _CheckedBackend(httpcore.SyncBackend):
-    """A network backend that connects only to addresses the policy allows."""
+def _left(deadline: float, timeout: float | None, expired: type[Exception]) -> float:
+    """``timeout`` cut to what is left of ``deadline``; ``expired`` once nothing is.
 
-    def __init__(self, resolve: Resolver, allowed: AddressCheck) -> None:
+    Never 0: a socket timeout of 0 would make the socket non-blocking, not expired."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise expired("the deadline has passed")
+    return left if timeout is None else min(timeout, left)
+
+
+def _resolve_before(resolve: Resolver, host: str, port: int, deadline: float) -> list[str]:
+    """``resolve(host, port)``, given only until ``deadline``.
+
+    The system resolver takes no timeout, so it runs in a daemon thread that is
+    left to finish on its own when the deadline passes first."""
+    outcome: list[list[str] | BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(resolve(host, port))
+        except BaseException as error:  # handed to the caller's thread
+            outcome.append(error)
+
+    worker = threading.Thread(target=run, name=f"resolve {host}", daemon=True)
+    worker.start()
+    worker.join(_left(deadline, None, httpcore.ConnectTimeout))
+    if not outcome:
+        raise httpcore.ConnectTimeout(f"resolving {host} took too long")
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read, write and handshake gets only what is left of the deadline.
+
+    Each of these is one bounded socket call (``recv``, ``sendall`` and the TLS
+    handshake each take the timeout as their total), so no sequence of them
+    outlasts the deadline, however slowly the server sends."""
+
+    def __init__(self, stream: httpcore.NetworkStream, deadline: float) -> None:
+        self._stream = stream
+        self._deadline = deadline
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _left(self._deadline, timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _left(self._deadline, timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        left = _left(self._deadline, timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, left), self._deadline)
+
+    def get_extra_info(self, info: str) -> object:
+        return self._stream.get_extra_info(info)
+
+
+class _CheckedBackend(httpcore.SyncBackend):
+    """A network backend that connects only to addresses the policy allows, before the deadline."""
+
+    def __init__(self, resolve: Resolver, allowed: AddressCheck, deadline: float) -> None:
         self._resolve = resolve
         self._allowed = allowed
+        self._deadline = deadline
 
     def connect_tcp(
         self,
@@ -240,7 +313,7 @@ class _CheckedBackend(httpcore.SyncBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
-        addresses = self._resolve(host, port)
+        addresses = _resolve_before(self._resolve, host, port, self._deadline)
         if not addresses:
             raise FetchError(f"{host} has no addresses")
         for address in addresses:
@@ -250,4 +323,6 @@ class _CheckedBackend(httpcore.SyncBackend):
                     f"{host} resolves to {address}, a private, loopback or link-local address "
                     "(set ALLOW_PRIVATE_URLS=true to allow such addresses)"
                 )
-        return super().connect_tcp(addresses[0], port, timeout, local_address, socket_options)
+        left = _left(self._deadline, timeout, httpcore.ConnectTimeout)
+        stream = super().connect_tcp(addresses[0], port, left, local_address, socket_options)
+        return _DeadlineStream(stream, self._deadline)

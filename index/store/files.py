@@ -342,7 +342,7 @@ def _fsync_directory(directory: Path) -> None:
 def _remove_unreferenced(index_dir: Path, keep: set[str]) -> None:
     # Only our own data files and stale temporaries: never anything else a
     # person may have put in the directory.
-    stems = ("documents", "units", "vectors", "faiss", "words", "wordvectors", "wordoffsets", "model")
+    stems = ("documents", "units", "vectors", "faiss", "words", "wordvectors", "wordoffsets", "annotations", "model")
     prefixes = tuple(f"{stem}-" for stem in stems) + tuple(f".{stem}-" for stem in stems)
     for path in index_dir.iterdir():
         if path.name.startswith(prefixes) and path.name not in keep:

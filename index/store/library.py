@@ -2,10 +2,19 @@
 
 An added article becomes one corpus file named by its id, a slug of its
 title. The same URL or the same text is never added twice. Every change is
-all or nothing: a corpus file is written atomically (a temporary file, then
-``os.replace``), and if the rebuild that follows fails, the change is undone,
-so the corpus and the index always agree. The rebuild is the caller's
-(``build_index`` with its embedder), passed in as a function.
+one transaction over the corpus and the index:
+
+- a corpus file is written atomically (a temporary file, then ``os.replace``),
+  and if the rebuild that follows fails, the change is undone;
+- a process killed between the two (kill -9, out of memory, power loss)
+  leaves the change in the corpus and the previous index, whole, in place
+  (``index.store.files`` commits an index by its manifest). The index's
+  manifest records the corpus it was built from, so the next change (the
+  same add again, the same remove again, or any other) sees that the two
+  disagree and rebuilds: the interrupted change is completed, not reported
+  as already done.
+
+The rebuild is the caller's (``build_index`` with its embedder), passed in as a function.
 """
 
 from __future__ import annotations
@@ -19,11 +28,12 @@ from pathlib import Path
 from typing import Generic, Literal, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from index.errors import ArticleNotFoundError, CorpusError
-from index.ingest.corpus import CORPUS_SUFFIX, corpus_files, read_document
+from index.errors import ArticleNotFoundError, CorpusError, IndexStoreError
+from index.ingest.corpus import CORPUS_SUFFIX, corpus_files, corpus_fingerprint, read_document
 from index.ingest.extract import Article
 from index.ingest.passages import units_of
 from index.store.atomic import write_atomically
+from index.store.files import read_index, read_manifest
 from index.types import DocumentInfo
 
 R = TypeVar("R")
@@ -66,11 +76,14 @@ class DuplicateArticle:
 
 @dataclass(frozen=True)
 class AddOutcome(Generic[R]):
-    """What ``add_articles`` did, and the rebuild's result (None when nothing was added)."""
+    """What ``add_articles`` did, and the rebuild's result (None when nothing was rebuilt)."""
 
     added: tuple[AddedArticle, ...]
     duplicates: tuple[DuplicateArticle, ...]
     rebuilt: R | None
+    # True when nothing new was added but the index did not match the corpus, and was
+    # rebuilt to complete an earlier, interrupted change.
+    completed: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +92,8 @@ class RemoveOutcome(Generic[R]):
 
     removed: ArticleSummary
     rebuilt: R
+    # True when an earlier, interrupted remove had already taken it out of the corpus.
+    completed: bool = False
 
 
 def list_articles(corpus_dir: Path) -> list[ArticleSummary]:
@@ -95,13 +110,17 @@ def find_by_url(corpus_dir: Path, url: str) -> ArticleSummary | None:
     return None
 
 
-def add_articles(corpus_dir: Path, articles: Iterable[Article], rebuild: Callable[[], R]) -> AddOutcome[R]:
+def add_articles(
+    corpus_dir: Path, articles: Iterable[Article], rebuild: Callable[[], R], *, index_dir: Path | None = None
+) -> AddOutcome[R]:
     """Write each new article to ``corpus_dir``, then ``rebuild()`` once.
 
     An article whose URL or text the corpus (or an earlier one of ``articles``)
     already holds is reported as a duplicate and not written. If writing or
     the rebuild fails, every file this call wrote is removed again and the
-    error propagates: the corpus is as it was before.
+    error propagates: the corpus is as it was before. When nothing is new and
+    the index in ``index_dir`` does not match the corpus (an earlier change
+    was interrupted), it is rebuilt all the same: see ``complete_interrupted``.
     """
     corpus_dir.mkdir(parents=True, exist_ok=True)
     documents = _documents(corpus_dir)
@@ -132,14 +151,46 @@ def add_articles(corpus_dir: Path, articles: Iterable[Article], rebuild: Callabl
         for item in added:
             item.path.unlink(missing_ok=True)
         raise
+    if not added and index_dir is not None:
+        completed = complete_interrupted(corpus_dir, index_dir, rebuild)
+        return AddOutcome((), tuple(duplicates), completed, completed is not None)
     return AddOutcome(tuple(added), tuple(duplicates), rebuilt)
 
 
-def remove_article(corpus_dir: Path, article_id: str, rebuild: Callable[[], R]) -> RemoveOutcome[R]:
+def index_is_behind(corpus_dir: Path, index_dir: Path) -> bool:
+    """Whether the corpus holds a change the index in ``index_dir`` does not: an add or remove
+    killed between writing the corpus and committing the rebuilt index (or a hand edit).
+
+    Cheap: the manifest's record of the corpus it was built from, against the corpus."""
+    try:
+        built_from = read_manifest(index_dir).corpus_hash
+    except IndexStoreError:
+        return True  # no index, or an unreadable one: a rebuild makes it
+    try:
+        return built_from != corpus_fingerprint(corpus_dir)
+    except CorpusError:
+        return False  # an empty corpus has no index to build
+
+
+def complete_interrupted(corpus_dir: Path, index_dir: Path, rebuild: Callable[[], R]) -> R | None:
+    """``rebuild()`` when the index is behind the corpus (``index_is_behind``), completing the
+    change that was interrupted; None, and nothing done, when the two agree."""
+    return rebuild() if index_is_behind(corpus_dir, index_dir) else None
+
+
+def remove_article(
+    corpus_dir: Path, article_id: str, rebuild: Callable[[], R], *, index_dir: Path | None = None
+) -> RemoveOutcome[R]:
     """Take the article ``article_id`` out of ``corpus_dir``, then ``rebuild()``;
-    put it back exactly if the rebuild fails."""
+    put it back exactly if the rebuild fails.
+
+    An article already out of the corpus but still in the index in ``index_dir``
+    (an earlier remove was interrupted) is taken out of the index by the rebuild."""
     documents = {d.id: d for d in _documents(corpus_dir)}
     if article_id not in documents:
+        left_in_index = _left_in_index(corpus_dir, index_dir, article_id)
+        if left_in_index is not None:
+            return RemoveOutcome(_summary(left_in_index), rebuild(), completed=True)
         known = ", ".join(sorted(documents)) or "none"
         raise ArticleNotFoundError(f"no article has the id {article_id!r} (the ids are: {known})")
     if len(documents) == 1:
@@ -153,6 +204,17 @@ def remove_article(corpus_dir: Path, article_id: str, rebuild: Callable[[], R]) 
         _write_atomically(path, original)
         raise
     return RemoveOutcome(_summary(documents[article_id]), rebuilt)
+
+
+def _left_in_index(corpus_dir: Path, index_dir: Path | None, article_id: str) -> DocumentInfo | None:
+    """The article ``article_id`` as the index has it, when the index is behind the corpus."""
+    if index_dir is None or not index_is_behind(corpus_dir, index_dir):
+        return None
+    try:
+        indexed = read_index(index_dir).documents
+    except IndexStoreError:
+        return None
+    return next((d for d in indexed if d.id == article_id), None)
 
 
 def corpus_text(article: Article) -> str:

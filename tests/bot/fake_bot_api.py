@@ -171,6 +171,10 @@ class FakeTelegram:
         self.webhook: dict[str, Any] = {}
         self.commands: list[dict[str, Any]] = []
         self.fail_next: dict[str, list[ApiError]] = {}
+        # The method whose first call revokes the token, as @BotFather's /revoke does:
+        # that call and every one after it are answered 401 Unauthorized.
+        self.revoke_on: str | None = None
+        self.revoked = False
         self.last_message: dict[str, Any] = {}  # the last message pushed with ``message``
         self.files: dict[str, bytes] = {}  # file_id -> contents, for getFile and downloads
         self.downloads: list[str] = []  # the file paths fetched
@@ -328,6 +332,9 @@ class FakeTelegram:
         self.calls.append(call)
         self._bump()
         try:
+            self.revoked = self.revoked or method == self.revoke_on
+            if self.revoked:
+                raise ApiError(401, "Unauthorized")
             failures = self.fail_next.get(method)
             if failures:
                 raise failures.pop(0)

@@ -21,14 +21,17 @@ import index.cli
 from bot.articles import ADMINS_ONLY, NOT_SET_UP, REMOVE_ADMINS_ONLY, link_in
 from bot.handlers import SORRY
 from bot.library import SerializedEmbedder
+from index.ingest.fetch import FetchPolicy
+from index.ingest.sources import read_url
 from index.store.build import build_index
 from index.store.embedder import Embedder
 from index.store.encoder import OnnxEncoder
+from index.store.library import add_articles
 from tests.bot.bot_harness import RunningBot, running_bot, running_library_bot
 from tests.bot.fake_bot_api import ALICE, BOB, Call, FakeTelegram, parse_telegram_html, private_chat
 from tests.bot.fake_qa_engine import FakeEngine
 from tests.conftest import CORPUS, TINY_ARTICLE, FakeEmbedder
-from tests.page_server import PageServer, serving
+from tests.page_server import PHISHING_REASON, PageServer, serving
 
 FERRY_PAGE = "/news/coastal-herald-ferry.html"
 FERRY_TITLE = "Port Vale's electric ferry makes its first crossing"
@@ -235,3 +238,75 @@ async def test_an_add_beside_the_bot_is_answered_from_without_a_restart(
                 await asyncio.sleep(0.02)
         (cost,) = _texts(await bot.exchange(lambda: telegram.message("How much did the ferry cost?")))
         assert "14.5 million" in cost and FERRY_TITLE in cost
+
+
+@pytest.mark.asyncio
+async def test_a_link_in_the_corpus_but_not_in_the_index_is_indexed_when_sent_again(
+    tmp_path: Path, telegram: FakeTelegram, pages: PageServer
+) -> None:
+    """An add killed between its corpus file and its rebuild (here: an add whose rebuild never
+    ran) is completed when the admin sends the link again, and the bot answers from it."""
+    embedder = SerializedEmbedder(FakeEmbedder())
+    settings = _workspace(tmp_path, embedder, TINY_ARTICLE)
+    url = pages.url(FERRY_PAGE)
+    async with running_library_bot(telegram, embedder, **settings) as bot:
+        article = read_url(url, FetchPolicy(allow_private=True))
+        add_articles(Path(str(settings["corpus_dir"])), [article], rebuild=lambda: None)
+        (reply,) = _texts(await bot.exchange(lambda: telegram.message(url), ADD_TIMEOUT))
+        assert reply == f"Already added: {FERRY_TITLE}."
+        (cost,) = _texts(await bot.exchange(lambda: telegram.message("How much did the ferry cost?")))
+        assert "14.5 million" in cost and FERRY_TITLE in cost
+
+
+@pytest.mark.asyncio
+async def test_what_a_server_or_an_admin_sent_is_quoted_never_markup(
+    tmp_path: Path, telegram: FakeTelegram, pages: PageServer
+) -> None:
+    """Every text the bot did not write (URLs, a server's reason phrase and content type, file
+    names) reaches Telegram escaped: the strict fake API accepts each reply and shows the text
+    as it was, so '&' does not break the message and markup is not rendered."""
+    embedder = SerializedEmbedder(FakeEmbedder())
+    settings = {**_workspace(tmp_path, embedder, TINY_ARTICLE), "fetch_max_bytes": 1000}
+    ampersand, phishing, typed = pages.url("/gone?a=1&b=2"), pages.url("/phishing-reason"), pages.url("/marked-up-type")
+    expected = [
+        (lambda: telegram.message(ampersand), f"Could not add it: {ampersand} answered 410 Gone"),
+        (lambda: telegram.message(phishing), f"Could not add it: {phishing} answered 403 {PHISHING_REASON}"),
+        (
+            lambda: telegram.message(typed),
+            f"Could not add it: {typed} is not an HTML page (it is application/<b>pdf</b>)",
+        ),
+        (
+            lambda: telegram.document(b"%PDF", "<b>minutes</b>&.pdf"),
+            "I add articles from .htm, .html, .md, .txt files; <b>minutes</b>&.pdf is none of these.",
+        ),
+        (
+            lambda: telegram.document(b"x" * 2000, "Q&A <draft>.txt"),
+            "Q&A <draft>.txt is larger than the 1,000 bytes I read.",
+        ),
+        (
+            lambda: telegram.document(b"Too short & <i>sweet</i>.", "notes.txt"),
+            "Could not add it: no article text found in notes.txt",
+        ),
+    ]
+    async with running_library_bot(telegram, embedder, **settings) as bot:
+        for push, shown in expected:
+            assert _delivered(await bot.exchange(push, ADD_TIMEOUT)) == [shown]
+
+
+@pytest.mark.asyncio
+async def test_a_failed_remove_quotes_the_article_id(tmp_path: Path, telegram: FakeTelegram) -> None:
+    """An operator's file name is the article id; the refusal to remove the last article quotes it."""
+    embedder = SerializedEmbedder(FakeEmbedder())
+    settings = _workspace(tmp_path, embedder, TINY_ARTICLE)
+    corpus = Path(str(settings["corpus_dir"]))
+    (corpus / "article-0.txt").rename(corpus / "q&a <draft>.txt")
+    build_index(corpus, Path(str(settings["index_dir"])), embedder)
+    async with running_library_bot(telegram, embedder, **settings) as bot:
+        assert _delivered(await bot.exchange(lambda: telegram.message("/remove 1"))) == [
+            "Could not remove it: q&a <draft> is the only article; the corpus cannot be empty"
+        ]
+
+
+def _delivered(calls: list[Call]) -> list[str]:
+    """The messages Telegram accepted, as shown: a refused reply is missing, its apology is there."""
+    return [parse_telegram_html(c.text) for c in calls if c.method == "sendMessage" and c.error is None]

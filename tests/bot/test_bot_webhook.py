@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 from typing import Any
 
 import aiohttp
 import pytest
+from telegram.error import InvalidToken
 
 from bot.__main__ import Redact
-from tests.bot.bot_harness import running_bot
+from bot.app import build_application, serve
+from tests.bot.bot_harness import bot_settings, running_bot
 from tests.bot.fake_bot_api import ALICE, FakeTelegram
 from tests.bot.fake_qa_engine import FakeEngine
 
@@ -90,3 +93,29 @@ async def test_the_webhook_secret_and_the_token_are_scrubbed_from_debug_logs(
     # PTB's DEBUG line for setWebhook carries the secret; the filter leaves its label.
     assert "secret_token" in caplog.text and "[webhook secret]" in caplog.text
     assert SECRET not in caplog.text and telegram.token not in caplog.text
+
+
+async def test_a_token_revoked_in_webhook_mode_stops_the_bot(telegram: FakeTelegram, engine: FakeEngine) -> None:
+    """No getUpdates to fail in webhook mode: the reply refused with 401 stops the bot, which
+    shuts down and raises InvalidToken for ``python -m bot`` to report."""
+    port = _free_port()
+    settings = bot_settings(
+        telegram,
+        bot_mode="webhook",
+        webhook_port=port,
+        webhook_url="https://bot.example.com/telegram/hook",
+        webhook_secret_token=SECRET,
+    )
+    application = build_application(settings, engine)
+    telegram.revoke_on = "sendMessage"
+    serving = asyncio.create_task(serve(application, settings))
+    async with asyncio.timeout(30):  # bounded: the webhook server listens once the bot has started
+        while not application.running:
+            await asyncio.sleep(0.01)
+    endpoint = f"http://127.0.0.1:{port}/telegram/hook"
+    question = _update(1, "Who is the head of Acme?")
+    async with aiohttp.ClientSession() as http, http.post(endpoint, json=question, headers={HEADER: SECRET}) as posted:
+        assert posted.status == 200
+    with pytest.raises(InvalidToken):
+        await asyncio.wait_for(serving, 30)
+    assert not application.running and [c.method for c in telegram.calls if c.error] == ["sendMessage"]
