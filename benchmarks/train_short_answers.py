@@ -35,7 +35,6 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(1, str(REPO))
 
-import numpy as np  # noqa: E402
 from realtext import DEFAULT_DATA  # noqa: E402
 from realtext_corpus import SquadArticle, holds_answer, load_squad, write_corpus  # noqa: E402
 from short_answers import matches  # noqa: E402
@@ -197,25 +196,14 @@ def _fitted(examples: Sequence[Example]) -> ShortAnswerModel:
 
 def _choice(model: ShortAnswerModel, example: Example) -> bool | None:
     """Whether the bold answer the model gives ``example`` is right (None when it gives none)."""
-    scores = [model.probability(c) for c in example.candidates]
-    ruled = [
-        (p, label)
-        for p, c, label in zip(scores, example.candidates, example.labels, strict=True)
-        if any(name.startswith("rule_exact") for name in c.features)
-    ]
-    if ruled and ruled[0][0] >= model.rule_threshold:
-        return ruled[0][1]
-    probability, right = _best(model, example)
-    return right if probability >= model.threshold and probability > 0 else None
+    position, _ = model.pick(example.candidates)
+    return None if position is None else example.labels[position]
 
 
 def _best(model: ShortAnswerModel, example: Example) -> tuple[float, bool]:
     """The best candidate's probability and whether it is right (0 and False without one)."""
-    if not example.candidates:
-        return 0.0, False
-    scores = [model.probability(c) for c in example.candidates]
-    best = int(np.argmax(scores))
-    return scores[best], example.labels[best]
+    position, probability = model.best(example.candidates)
+    return (0.0, False) if position is None else (probability, example.labels[position])
 
 
 def _threshold(scored: Sequence[tuple[float, bool]], factoid: int, max_wrong: float) -> float:

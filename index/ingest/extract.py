@@ -15,6 +15,7 @@ text reads as (``index.ingest.language_id``), never "en" by default.
 from __future__ import annotations
 
 import codecs
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -268,8 +269,6 @@ def _host_names(url: str) -> set[str]:
 
 def _structured_body(content: bytes | str) -> list[str]:
     """The paragraphs of the ``articleBody`` that the page's schema.org data (JSON-LD) gives."""
-    import json
-
     from lxml import html as lxml_html
 
     try:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +35,7 @@ FACTOID = frozenset(
 _PREPOSITIONS = frozenset("in on at by from to of for than about with as".split())
 _DISTANCES = (0, 1, 2, 3, 5, 8, 13, 21)
 _RULE = "RULE"
+_RULE_EXACT = "rule_exact|"
 _CHUNK, _PROPER_CHUNK = "NP", "NPP"
 
 
@@ -55,6 +56,11 @@ class Candidate:
 
     text: str
     features: dict[str, float]
+
+    @property
+    def is_rule(self) -> bool:
+        """Whether this is the span the hand rules chose."""
+        return any(name.startswith(_RULE_EXACT) for name in self.features)
 
 
 def frame_of(question: Annotation) -> Frame:
@@ -128,7 +134,7 @@ def candidates(frame: Frame, sentence: Annotation, rule: str | None) -> list[Can
         if rule is None:
             features["no_rule"] = 1.0
         elif text == rule:
-            features[f"rule_exact|q={frame.kind}"] = 1.0
+            features[f"{_RULE_EXACT}q={frame.kind}"] = 1.0
         elif rule in text or text in rule:
             features["rule_overlap"] = 1.0
         found.append(Candidate(text, features))
@@ -220,18 +226,29 @@ class ShortAnswerModel:
         z = self.bias + sum(self.weights.get(name, 0.0) * value for name, value in candidate.features.items())
         return 1.0 / (1.0 + math.exp(-z))
 
-    def choose(self, frame: Frame, sentence: Annotation, rule: str | None) -> tuple[str | None, float]:
-        """The bold answer and its probability: the rules' span ``rule`` when the model finds it
-        likely enough (``rule_threshold``), else the best candidate when it reaches
-        ``threshold``; the text is None when the question asks for no factoid or nothing is
-        sure enough."""
-        if frame.kind not in FACTOID:
-            return None, 0.0
-        scored = [(self.probability(c), c.text) for c in candidates(frame, sentence, rule)]
-        ruled = [p for p, text in scored if text == rule]
-        if ruled and ruled[0] >= self.rule_threshold:
-            return rule, ruled[0]
+    def best(self, found: Sequence[Candidate]) -> tuple[int | None, float]:
+        """The position of the likeliest of ``found`` and its probability (None and 0 for none)."""
+        scored = [(self.probability(c), c.text, i) for i, c in enumerate(found)]
         if not scored:
             return None, 0.0
-        probability, text = max(scored)
-        return (text if probability >= self.threshold else None), probability
+        probability, _, position = max(scored)
+        return position, probability
+
+    def pick(self, found: Sequence[Candidate]) -> tuple[int | None, float]:
+        """The position of the bold answer among ``found`` and its probability: the rules' span
+        when the model finds it likely enough (``rule_threshold``), else the likeliest candidate
+        when it reaches ``threshold``; None when nothing is sure enough."""
+        ruled = next(((i, self.probability(c)) for i, c in enumerate(found) if c.is_rule), None)
+        if ruled is not None and ruled[1] >= self.rule_threshold:
+            return ruled
+        position, probability = self.best(found)
+        return (position if probability >= self.threshold else None), probability
+
+    def choose(self, frame: Frame, sentence: Annotation, rule: str | None) -> tuple[str | None, float]:
+        """The bold answer to a question of ``frame`` from ``sentence`` (see ``pick``), given the
+        rules' span ``rule``, and its probability; None when the question asks for no factoid."""
+        if frame.kind not in FACTOID:
+            return None, 0.0
+        found = candidates(frame, sentence, rule)
+        position, probability = self.pick(found)
+        return (None if position is None else found[position].text), probability
