@@ -91,3 +91,19 @@ def test_a_truncated_annotation_file_is_a_corrupt_index(
     path.write_text(path.read_text().splitlines()[0] + "\n")
     with pytest.raises(IndexCorruptError):
         read_index(tmp_path / "index")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who is the head of Instagram?",
+        "How many Russians use Instagram, according to Adam Mosseri?",
+        "When did Roskomnadzor say the block would start in Moscow?",
+    ],
+)
+def test_a_question_parses_to_the_same_tokens_without_its_entities(question: str) -> None:
+    whole = Annotator().annotate_one(question)
+    parsed = Annotator().parse_question(question)
+    assert whole.entities, "the full pipeline finds the question's names"
+    assert parsed.tokens == whole.tokens
+    assert parsed.entities == ()

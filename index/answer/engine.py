@@ -135,7 +135,7 @@ class Engine:
     def warm_up(self) -> None:
         """Load, before the first message, what some messages would otherwise wait a second for."""
         load_identifiers()
-        self._annotator.annotate_one("Who is it?")
+        self._annotator.parse_question("Who is it?")
 
     @property
     def documents(self) -> tuple[DocumentInfo, ...]:
@@ -308,7 +308,7 @@ class Engine:
         as "who is Nick Clegg?") the rules' span, which the article's own gloss bears out."""
         if not self.tuning.learned_short_answers or asked_short_kind(asked) in ("meaning", "role"):
             return rule
-        frame = frame_of(self._annotator.annotate_one(asked))
+        frame = frame_of(self._annotator.parse_question(asked))
         if frame.kind not in FACTOID:
             return rule
         if self._short_model is None:
