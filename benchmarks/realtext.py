@@ -254,7 +254,7 @@ class Baselines:
 
     def __init__(self, units: Sequence[Unit], embedder: Embedder, questions: Sequence[SquadQuestion]) -> None:
         self._units = units
-        self._lexical = LexicalIndex([u.text for u in units])
+        self._lexical = LexicalIndex.of_texts([u.text for u in units])
         sentence_vectors = embedder.embed([u.text for u in units])
         question_vectors = embedder.embed([q.question for q in questions])
         # Normalised rows: the inner product is the cosine.

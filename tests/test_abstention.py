@@ -44,7 +44,7 @@ DOCUMENTS = ["news"] * len(NEWS) + ["travel"] * len(TRAVEL)
 
 @pytest.fixture(scope="module")
 def lexical() -> LexicalIndex:
-    return LexicalIndex(SENTENCES, DOCUMENTS)
+    return LexicalIndex.of_texts(SENTENCES, DOCUMENTS)
 
 
 def evidence(unit: int, answer_type: bool) -> Evidence:
@@ -236,7 +236,7 @@ def test_reporting_veto(question: str, passage: str, vetoed: bool) -> None:
 def test_a_name_written_in_another_form_is_no_missing_name(question: str, passage: str, vetoed: bool) -> None:
     # Names a tenth of the sentences use, so that none is the article's subject.
     names = ["Sales in the United States, the US, the U.S. and the UK rose.", *(NEWS * 2)]
-    lexical = LexicalIndex([passage, *names])
+    lexical = LexicalIndex.of_texts([passage, *names])
     query = Query(question, question, lexical.terms(question))
     window = frozenset(lexical.terms(passage))
     veto = veto_reason(query, asked_type(question), evidence(0, True), window, lexical, passage)

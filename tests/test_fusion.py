@@ -55,7 +55,7 @@ def test_alignment_weighs_rare_words_more(weights: list[float] | None, common: f
 
 
 def test_idf_ranks_words_by_rarity() -> None:
-    lexical = LexicalIndex(
+    lexical = LexicalIndex.of_texts(
         ["Her album sold well.", "Her album tour was long.", "Her song Irreplaceable topped charts.", "Her dog barked."]
     )
     assert lexical.idf("Irreplaceable") > lexical.idf("album") > lexical.idf("her")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.answer.language import detect_language
+from index.ingest.language_id import packaged_models
 
 
 @pytest.mark.parametrize(
@@ -23,4 +24,5 @@ from index.answer.language import detect_language
     ],
 )
 def test_detect_language(message: str, language: str | None) -> None:
-    assert detect_language(message, lambda word: word in {"dalai", "lama", "instagram", "smart", "voting"}) == language
+    names = {"dalai", "lama", "instagram", "smart", "voting"}
+    assert detect_language(message, packaged_models(), lambda word: word in names) == language

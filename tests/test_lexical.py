@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import io
+
+import numpy as np
 import pytest
 
+from index.store.bm25 import Bm25Matrix
 from index.store.lexical import (
     CAPITAL,
     LOWER,
     OPENING,
+    LexicalData,
     LexicalIndex,
     capitalised_names,
     is_demonym,
@@ -37,7 +42,7 @@ TRAVEL = [
 
 @pytest.fixture(scope="module")
 def lexical() -> LexicalIndex:
-    return LexicalIndex(NEWS + TRAVEL, ["news"] * len(NEWS) + ["travel"] * len(TRAVEL))
+    return LexicalIndex.of_texts(NEWS + TRAVEL, ["news"] * len(NEWS) + ["travel"] * len(TRAVEL))
 
 
 @pytest.mark.parametrize(
@@ -144,8 +149,8 @@ def test_is_demonym(term: str, name: str, demonym: bool) -> None:
 
 
 def test_another_article_changes_no_names_or_subject() -> None:
-    alone = LexicalIndex(NEWS, ["news"] * len(NEWS))
-    both = LexicalIndex(NEWS + TRAVEL, ["news"] * len(NEWS) + ["travel"] * len(TRAVEL))
+    alone = LexicalIndex.of_texts(NEWS, ["news"] * len(NEWS))
+    both = LexicalIndex.of_texts(NEWS + TRAVEL, ["news"] * len(NEWS) + ["travel"] * len(TRAVEL))
     for term in ["instagram", "mosseri", "russia", "up", "fall", "oslo", "photo", "ban"]:
         assert alone.is_name(term, "news") == both.is_name(term, "news"), term
         assert alone.is_pervasive(term, "news") == both.is_pervasive(term, "news"), term
@@ -158,7 +163,7 @@ def test_each_text_knows_its_article(lexical: LexicalIndex) -> None:
 
 def test_one_document_id_per_text() -> None:
     with pytest.raises(ValueError, match="2 texts but 1 document ids"):
-        LexicalIndex(["One.", "Two."], ["a"])
+        LexicalIndex.of_texts(["One.", "Two."], ["a"])
 
 
 @pytest.mark.parametrize(
@@ -180,3 +185,48 @@ def test_one_document_id_per_text() -> None:
 )
 def test_unknown_names_are_corpus_wide(lexical: LexicalIndex, question: str, unknown: list[str]) -> None:
     assert lexical.unknown_names(question) == unknown
+
+
+def test_stop_words_are_bm25s_own() -> None:
+    from bm25s.stopwords import STOPWORDS_EN
+
+    from index.ingest.text import STOP_WORDS
+
+    assert frozenset(STOPWORDS_EN) == STOP_WORDS
+
+
+def test_stored_scores_are_bm25s_scores_to_the_bit(lexical: LexicalIndex) -> None:
+    import bm25s
+
+    texts = NEWS + TRAVEL
+    retriever = bm25s.BM25()
+    retriever.index([lexical.terms(text) for text in texts], show_progress=False)
+    for question in ["Who is the head of Instagram?", "falls in winter", "Russia blocked the path", "rouble"]:
+        terms = lexical.terms(question)
+        expected = retriever.get_scores(terms)
+        assert expected.any(), question
+        assert lexical.scores(terms).tobytes() == np.asarray(expected, dtype=np.float32).tobytes(), question
+
+
+def test_the_lexical_data_reads_back_as_it_was_written(lexical: LexicalIndex) -> None:
+    data, terms, size = LexicalData.read_json(lexical.data.to_json())
+    buffer = io.BytesIO()
+    lexical.data.bm25.save(buffer)
+    buffer.seek(0)
+    again = LexicalIndex(
+        LexicalData.from_json(data, Bm25Matrix.load(buffer, terms, size)),
+        ["news"] * len(NEWS) + ["travel"] * len(TRAVEL),
+    )
+    assert again.data.to_json() == lexical.data.to_json()
+    for question in ["Who is the head of Instagram?", "Up the Falls", "Oslo guide"]:
+        terms_asked = again.terms(question)
+        assert again.scores(terms_asked).tobytes() == lexical.scores(terms_asked).tobytes()
+    assert [again.is_name("mosseri", "news"), again.is_pervasive("russia", "news")] == [True, True]
+
+
+def test_a_matrix_that_does_not_fit_its_texts_is_refused(lexical: LexicalIndex) -> None:
+    buffer = io.BytesIO()
+    lexical.data.bm25.save(buffer)
+    buffer.seek(0)
+    with pytest.raises(ValueError, match="does not fit"):
+        Bm25Matrix.load(buffer, lexical.data.bm25.terms, size=2)

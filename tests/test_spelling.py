@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from index.answer.engine import Engine
-from index.answer.spelling import QueryCorrector, alias_map, english_frequency, initialisms, plain_idioms
+from index.answer.spelling import QueryCorrector, alias_map, initialisms, plain_idioms
+from index.ingest.language_id import packaged_english_frequency as english_frequency
 from index.ingest.text import words
 from index.store.build import build_index
 from index.types import DocumentInfo

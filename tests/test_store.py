@@ -119,7 +119,10 @@ def test_missing_index(tmp_path: Path) -> None:
         read_manifest(tmp_path)
 
 
-@pytest.mark.parametrize("pattern", ["vectors-*.npy", "words-*.json", "wordvectors-*.npy", "wordoffsets-*.npy"])
+@pytest.mark.parametrize(
+    "pattern",
+    ["vectors-*.npy", "words-*.json", "wordvectors-*.npy", "wordoffsets-*.npy", "lexical-*.json", "bm25-*.npz"],
+)
 def test_damaged_file_is_detected(tiny_corpus: Path, tmp_path: Path, fake_embedder: FakeEmbedder, pattern: str) -> None:
     index_dir = tmp_path / "index"
     build_index(tiny_corpus, index_dir, fake_embedder)

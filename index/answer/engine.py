@@ -10,7 +10,7 @@ from pathlib import Path
 
 from index.answer.abstention import AbstentionEvidence, AbstentionRule, decide, gather_evidence, is_tentative
 from index.answer.intents import MetadataField, names_the_article, read_message
-from index.answer.language import detect_language, load_identifiers, not_english_reply
+from index.answer.language import detect_language, not_english_reply
 from index.answer.messages import clean_text, refusal, valid_text
 from index.answer.overview import key_sentences
 from index.answer.questions import needs_context, split_question
@@ -26,15 +26,17 @@ from index.answer.replies import (
 from index.answer.retrieval import Evidence, Query, Retriever, Weights
 from index.answer.short_answer import asked_short_kind, short_answer
 from index.answer.short_answer.learned import FACTOID, ShortAnswerModel, frame_of
-from index.answer.spelling import QueryCorrector, alias_map, english_frequency, initialisms
+from index.answer.spelling import QueryCorrector, alias_map, initialisms
 from index.errors import BUILD_COMMAND, IndexCorruptError, IndexStaleError
 from index.ingest.annotate import Annotation, Annotator
 from index.ingest.corpus import corpus_fingerprint
+from index.ingest.language_id import LanguageModels, packaged_english_frequency, packaged_models
 from index.ingest.passages import Unit, unreadable_alone
 from index.ingest.text import words
 from index.store.embedder import Embedder, WordVectors
 from index.store.encoder import encoder_from_index
 from index.store.files import StoredIndex, read_index, read_manifest
+from index.store.language_models import language_models_from_index
 from index.store.lexical import LexicalIndex
 from index.types import Answer, AnswerKind, Citation, DocumentInfo
 
@@ -71,6 +73,7 @@ class Engine:
         *,
         annotator: Annotator | None = None,
         short_model: ShortAnswerModel | None = None,
+        language: LanguageModels | None = None,
     ) -> None:
         if embedder.dimension != stored.manifest.dimension:
             raise IndexStaleError(
@@ -84,8 +87,11 @@ class Engine:
         self._annotator = annotator or Annotator()
         # Loaded with the first factoid question, so that a rules-only engine needs no model file.
         self._short_model = short_model
+        # The index's language models, memory-mapped; an index without them (a test's fake
+        # embedder built it) uses the installed packages', loaded when first needed.
+        self._language = language or language_models_from_index(stored.directory, stored.manifest.models)
         self._documents = {d.id: d for d in stored.documents}
-        lexical = LexicalIndex([u.text for u in self._units], [u.document for u in self._units])
+        lexical = LexicalIndex(stored.lexical, [u.document for u in self._units])
         self._retriever = Retriever(stored.units, stored.vectors, stored.faiss_index, lexical, stored.words)
         acronyms = {a for u in self._units for a in _ACRONYM.findall(u.text)}
         aliases = alias_map(stored.documents)
@@ -95,7 +101,7 @@ class Engine:
             lexical.knows,
             acronyms,
             aliases,
-            english_frequency,
+            self._language.english_frequency if self._language else packaged_english_frequency,
             spelled_out=initialisms(u.text for u in self._units),
         )
 
@@ -134,8 +140,11 @@ class Engine:
 
     def warm_up(self) -> None:
         """Load, before the first message, what some messages would otherwise wait a second for."""
-        load_identifiers()
+        self._languages()
         self._annotator.parse_question("Who is it?")
+
+    def _languages(self) -> LanguageModels:
+        return self._language or packaged_models()
 
     @property
     def documents(self) -> tuple[DocumentInfo, ...]:
@@ -206,7 +215,7 @@ class Engine:
                 return _Plan(question, reply=self._about(question, reading.field, documents))
         if reading.intent == "overview":
             return _Plan(question, reply=self._overview(question, previous))
-        language = detect_language(reading.text, self._retriever.lexical.is_name_word)
+        language = detect_language(reading.text, self._languages(), self._retriever.lexical.is_name_word)
         if language is not None:
             reply = not_english_reply(language, example_question(self.documents))
             return _Plan(question, reply=self._framed(question, "language", reply, language=language))

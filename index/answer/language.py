@@ -13,25 +13,12 @@ of which few are English words (names count for neither side).
 
 from __future__ import annotations
 
-import copy
-import functools
 import unicodedata
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from bm25s.stopwords import STOPWORDS_EN
-from wordfreq import zipf_frequency
+from index.ingest.language_id import LanguageModels
+from index.ingest.text import STOP_WORDS, words
 
-from index.ingest.language_id import identifier
-from index.ingest.text import words
-
-if TYPE_CHECKING:
-    from py3langid.langid import LanguageIdentifier
-
-# Languages the detector chooses among for Latin-script text: the ones a
-# reader of an English news bot most often writes in. Fewer candidates make
-# short messages far less often mistaken for a rare language.
-_LATIN_CANDIDATES = ("en", "de", "fr", "es", "pt", "it", "nl", "pl", "tr", "id", "sv", "da", "no", "cs", "ro", "hu")
 _MIN_CONFIDENCE = 0.5
 # Share of a Latin message's (non-name) words that must be English for it to read as English.
 _ENGLISH_SHARE = 0.6
@@ -69,11 +56,14 @@ def not_english_reply(language: str, example: str) -> str:
     return NOT_ENGLISH.get(language, _FALLBACK).format(example=example)
 
 
-def detect_language(text: str, is_name: Callable[[str], bool] = lambda word: False) -> str | None:
+def detect_language(
+    text: str, models: LanguageModels, is_name: Callable[[str], bool] = lambda word: False
+) -> str | None:
     """The ISO 639-1 code of ``text``'s language when it is clearly not English, else None.
 
-    ``is_name`` tells a folded word that names something in the corpus
-    ("mosseri"): such words are neither English nor foreign evidence.
+    ``models`` are the engine's language models; ``is_name`` tells a folded word that
+    names something in the corpus ("mosseri"): such words are neither English nor
+    foreign evidence.
     """
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
@@ -81,15 +71,15 @@ def detect_language(text: str, is_name: Callable[[str], bool] = lambda word: Fal
     latin = sum(unicodedata.name(ch, "").startswith("LATIN") for ch in letters)
     if latin < len(letters) / 2:
         # Mostly Cyrillic, Greek, Arabic, CJK…: not English whatever the detector's confidence.
-        language, _ = _identifier().classify(text)
+        language, _ = models.identifier.classify(text)
         return str(language) if language != "en" else "und"
-    if _reads_as_english(text, is_name):
+    if _reads_as_english(text, is_name, models.english_frequency):
         return None
-    language, confidence = _latin_identifier().classify(text)
+    language, confidence = models.latin.classify(text)
     return str(language) if language != "en" and confidence >= _MIN_CONFIDENCE else None
 
 
-def _reads_as_english(text: str, is_name: Callable[[str], bool]) -> bool:
+def _reads_as_english(text: str, is_name: Callable[[str], bool], frequency: Callable[[str], float]) -> bool:
     """Whether enough of ``text``'s words are English function words to call it English.
 
     Capitalised words and the corpus's names are set aside; a message with
@@ -100,32 +90,12 @@ def _reads_as_english(text: str, is_name: Callable[[str], bool]) -> bool:
     tokens = [w for w in words(text) if w not in capitalised and not is_name(w)]
     if len(tokens) < 2:
         return True
-    english = sum(w in STOPWORDS_EN or w in _ENGLISH_EXTRA or _common_english_word(w) for w in tokens)
+    english = sum(w in STOP_WORDS or w in _ENGLISH_EXTRA or _common_english_word(w, frequency) for w in tokens)
     return english >= _ENGLISH_SHARE * len(tokens)
 
 
-def _common_english_word(word: str) -> bool:
+def _common_english_word(word: str, frequency: Callable[[str], float]) -> bool:
     """A long, common English word ("meaning"): short ones ("la", "de", "est") are as
     common in the Romance languages' words English text quotes."""
     # "l'application" is French however common "application" is.
-    return len(word) >= _LONG_WORD and word.isalpha() and zipf_frequency(word, "en") >= _COMMON_ZIPF
-
-
-def load_identifiers() -> None:
-    """Load the language identifiers now (about a second), not while the first message that needs one waits."""
-    _latin_identifier()
-
-
-def _identifier() -> LanguageIdentifier:
-    # One model for questions and for articles being added (the bot does both).
-    return identifier()
-
-
-@functools.cache
-def _latin_identifier() -> LanguageIdentifier:
-    # A copy of the loaded model, narrowed: loading it again would take as long again. A shallow
-    # copy: set_languages replaces the copy's arrays with narrowed ones and never writes into the
-    # shared ones, and a deep copy held a second 66 MB of the full model in every serving process.
-    identifier = copy.copy(_identifier())
-    identifier.set_languages(list(_LATIN_CANDIDATES))
-    return identifier
+    return len(word) >= _LONG_WORD and word.isalpha() and frequency(word) >= _COMMON_ZIPF

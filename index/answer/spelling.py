@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from wordfreq import zipf_frequency
 
 from index.ingest.text import fold
 from index.types import DocumentInfo
@@ -95,11 +94,6 @@ _TYPO_ODDS_ZIPF = 2.0
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _POSSESSIVE = re.compile(r"^(.*?)(['’]s)$")
-
-
-def english_frequency(word: str) -> float:
-    """How common ``word`` is in English text, on the Zipf scale (0 when wordfreq never saw it)."""
-    return float(zipf_frequency(word, "en"))
 
 
 def alias_map(documents: Sequence[DocumentInfo]) -> dict[str, str]:
@@ -180,7 +174,7 @@ class QueryCorrector:
     ) -> None:
         """``known`` tells whether a word occurs in the corpus in some inflection;
         ``aliases`` maps the articles' nicknames to their names; ``word_frequency``
-        gives a word's Zipf frequency in English (``english_frequency``);
+        gives a word's Zipf frequency in English (``LanguageModels.english_frequency``);
         ``spelled_out`` maps initialisms to the names the corpus spells out
         (``initialisms``), used for a word written in capitals ("NYC", not "us")."""
         self._corpus = sorted({fold(w) for w in corpus_words if w.isalpha()})

@@ -13,9 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import Stemmer
-from bm25s.stopwords import STOPWORDS_EN
 
-from index.ingest.text import split_sentences
+from index.ingest.text import STOP_WORDS, split_sentences
 from index.types import DocumentInfo
 
 # How many sentences on each side of a sentence its passage takes in.
@@ -59,7 +58,7 @@ _DETERMINERS = frozenset(
 _NOUN_PHRASE_WORDS = 3
 # A noun phrase ends at a function word: "the wake of the announcement".
 _FUNCTION_WORDS = (
-    frozenset(STOPWORDS_EN)
+    STOP_WORDS
     | _DETERMINERS
     | frozenset(
         "about above across after against along among around as at before behind below beside between beyond by "

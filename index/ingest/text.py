@@ -10,6 +10,14 @@ import functools
 import re
 import unicodedata
 
+# Lucene's English stop words, exactly as bm25s ships them (``bm25s.stopwords.STOPWORDS_EN``):
+# the terms of the index and of a question are made without them. Copied so that answering
+# need not import bm25s and the scipy it brings; a test holds the two lists equal.
+STOP_WORDS = frozenset(
+    "a an and are as at be but by for if in into is it no not of on or such that the their then there "
+    "these they this to was will with".split()
+)
+
 # Words that end in a full stop without ending a sentence.
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st jr sr gen gov sen rep col lt sgt capt inc co corp ltd vs etc jan feb mar apr "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,9 @@ from index.ingest.corpus import corpus_fingerprint, load_corpus
 from index.ingest.passages import Unit, units_of
 from index.store.embedder import Embedder, Vectors
 from index.store.files import IndexContents, ensure_writable, read_index, read_manifest, write_index
-from index.store.models import ShipsModels
+from index.store.language_models import language_bundles
+from index.store.lexical import lexical_data
+from index.store.models import ShipsModels, StoredModel
 from index.store.vector_index import DEFAULT_APPROXIMATE_FROM, HNSW, choose_index_kind, make_faiss_index
 from index.store.word_store import Packed, compact, pack
 
@@ -60,7 +63,7 @@ def build_index(
     ensure_writable(index_dir)
     units = [unit for document in documents for unit in units_of(document)]
     texts = _unit_texts(units)
-    cache, word_cache, annotation_cache = _previous(index_dir, embedder.name)
+    cache, word_cache, annotation_cache, previous_models = _previous(index_dir, embedder.name)
     # A sentence's vector and its word vectors come from one forward pass;
     # a passage needs only its vector (its words are its sentences' words).
     sentences = sorted({u.text for u in units if u.text not in word_cache})
@@ -80,22 +83,30 @@ def build_index(
         annotation_cache.update((a.text, a.to_json()) for a in parsed)
     vectors = np.stack([cache[text] for text in texts]).astype(np.float32, copy=False)
     kind = choose_index_kind(len(vectors), approximate_kind, approximate_from)
-    write_index(
-        index_dir,
-        IndexContents(
-            model=embedder.name,
-            corpus_hash=corpus_hash,
-            documents=documents,
-            units=units,
-            vectors=vectors,
-            faiss_index=make_faiss_index(vectors, kind),
-            index_kind=kind,
-            words=pack([word_cache[u.text] for u in units], vectors.shape[1]),
-            annotations=[annotation_cache[u.text] for u in units],
-            # What answering will run: the encoder that made these vectors, as ONNX.
-            models=embedder.model_bundles() if isinstance(embedder, ShipsModels) else (),
-        ),
-    )
+    with tempfile.TemporaryDirectory(prefix="language-models-") as scratch:
+        # What answering will run: the encoder that made these vectors, as ONNX, and the
+        # language models beside it (none for a test's fake embedder, which ships no encoder).
+        models = (
+            (*embedder.model_bundles(), *language_bundles(previous_models, index_dir, Path(scratch)))
+            if isinstance(embedder, ShipsModels)
+            else ()
+        )
+        write_index(
+            index_dir,
+            IndexContents(
+                model=embedder.name,
+                corpus_hash=corpus_hash,
+                documents=documents,
+                units=units,
+                vectors=vectors,
+                faiss_index=make_faiss_index(vectors, kind),
+                index_kind=kind,
+                words=pack([word_cache[u.text] for u in units], vectors.shape[1]),
+                annotations=[annotation_cache[u.text] for u in units],
+                lexical=lexical_data([u.text for u in units], [u.document for u in units]),
+                models=models,
+            ),
+        )
     distinct = len(set(texts))
     embedded = len(sentences) + len(passages)
     return BuildReport(
@@ -109,19 +120,21 @@ def build_index(
     )
 
 
-def _previous(index_dir: Path, model: str) -> tuple[dict[str, Vectors], dict[str, Packed], dict[str, str]]:
-    """Text -> vector, sentence -> word vectors (both if it was built with ``model``), and
-    sentence -> annotation, from the index already in ``index_dir``."""
+def _previous(
+    index_dir: Path, model: str
+) -> tuple[dict[str, Vectors], dict[str, Packed], dict[str, str], tuple[StoredModel, ...]]:
+    """Text -> vector, sentence -> word vectors (both if it was built with ``model``),
+    sentence -> annotation, and the models, of the index already in ``index_dir``."""
     try:
         previous = read_index(index_dir)
     except IndexStoreError:
-        return {}, {}, {}
+        return {}, {}, {}, ()
     annotations = {u.text: line for u, line in zip(previous.units, previous.annotations, strict=True)}
     if previous.manifest.model != model:
-        return {}, {}, annotations
+        return {}, {}, annotations, previous.manifest.models
     texts = _unit_texts(previous.units)
     words = {u.text: previous.words.packed(i) for i, u in enumerate(previous.units)}
-    return dict(zip(texts, previous.vectors, strict=True)), words, annotations
+    return dict(zip(texts, previous.vectors, strict=True)), words, annotations, previous.manifest.models
 
 
 def _unit_texts(units: list[Unit]) -> list[str]:

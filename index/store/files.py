@@ -10,6 +10,9 @@ Layout of ``index_dir``::
     words-<hash>.json           each sentence's words, as the model split it
     wordvectors-<hash>.npy      float16 contextual vectors of those words, one row each
     wordoffsets-<hash>.npy      int64: sentence i owns word rows offsets[i]:offsets[i + 1]
+    annotations-<hash>.jsonl    each sentence's tokens, entities and noun chunks (spaCy's)
+    lexical-<hash>.json         the lexical side: terms' document frequencies, words, names
+    bm25-<hash>.npz             the BM25 score of each term in each sentence (CSC arrays)
     model-<role>-<part>-<hash>  the models answering runs (the encoder's ONNX graph and
                                 tokenizer.json), listed in the manifest's ``models``
 
@@ -44,7 +47,9 @@ import numpy as np
 from index.errors import BUILD_COMMAND, IndexCorruptError, IndexMissingError, IndexWriteError
 from index.ingest.passages import Unit
 from index.store.atomic import write_atomically
+from index.store.bm25 import Bm25Matrix
 from index.store.embedder import Vectors
+from index.store.lexical import LexicalData
 from index.store.models import ModelBundle, StoredModel, model_file_name
 from index.store.word_store import RowFile, StoredWords
 from index.types import DocumentInfo
@@ -58,7 +63,9 @@ from index.types import DocumentInfo
 # 7: the index carries the models answering runs (``models``: the encoder's ONNX
 #    graph, its tokenizer and pooling), so serving needs no PyTorch.
 # 8: each sentence's linguistic annotations (tokens, entities, noun chunks) are stored.
-FORMAT_VERSION = 8
+# 9: the lexical side (BM25 matrix, term frequencies, words and names) is stored, not
+#    recomputed from the sentences each time the index is opened.
+FORMAT_VERSION = 9
 MANIFEST = "manifest.json"
 
 
@@ -92,6 +99,9 @@ class StoredIndex:
     words: StoredWords
     # One JSON line per unit (``index.ingest.annotate.Annotation.to_json``), parsed when needed.
     annotations: list[str]
+    lexical: LexicalData
+    # Where it was read from: the models the manifest lists are files there.
+    directory: Path
 
 
 def read_manifest(index_dir: Path) -> Manifest:
@@ -138,6 +148,7 @@ def read_index(index_dir: Path) -> StoredIndex:
         faiss_index = faiss.read_index(str(paths["faiss"]), faiss.IO_FLAG_MMAP_IFC)
         words = _read_words(paths)
         annotations = paths["annotations"].read_text("utf-8").splitlines()
+        lexical = _read_lexical(paths)
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
         raise IndexCorruptError(
             f"index in {index_dir} is unreadable ({error}); rebuild it with: {BUILD_COMMAND}"
@@ -151,18 +162,25 @@ def read_index(index_dir: Path) -> StoredIndex:
         or len(units) != manifest.sentences
         or len(words) != len(units)
         or len(annotations) != len(units)
+        or lexical.size != len(units)
         or not words.consistent(manifest.dimension)
     ):
         raise IndexCorruptError(
             f"index files in {index_dir} disagree with its manifest; rebuild it with: {BUILD_COMMAND}"
         )
-    return StoredIndex(manifest, documents, units, vectors, faiss_index, words, annotations)
+    return StoredIndex(manifest, documents, units, vectors, faiss_index, words, annotations, lexical, index_dir)
 
 
 def verify_model(index_dir: Path, model: StoredModel) -> None:
     """Raise ``IndexCorruptError`` unless every file of ``model`` is in ``index_dir`` as the manifest says."""
     for part, name in model.files.items():
         _verify_checksum(index_dir / name, model.checksums.get(part, ""))
+
+
+def _read_lexical(paths: dict[str, Path]) -> LexicalData:
+    data, terms, size = LexicalData.read_json(paths["lexical"].read_text("utf-8"))
+    with paths["bm25"].open("rb") as handle:
+        return LexicalData.from_json(data, Bm25Matrix.load(handle, terms, size))
 
 
 def _read_words(paths: dict[str, Path]) -> StoredWords:
@@ -190,6 +208,7 @@ class IndexContents:
     index_kind: str
     words: StoredWords
     annotations: list[str]
+    lexical: LexicalData
     # The models answering runs, written beside the data (none for a test's fake embedder).
     models: tuple[ModelBundle, ...] = ()
 
@@ -266,6 +285,10 @@ def _write_files(index_dir: Path, contents: IndexContents) -> Manifest:
             ".jsonl",
             lambda f: f.write("".join(line + "\n" for line in contents.annotations).encode()),
         ),
+        "lexical": _write_content(
+            index_dir, "lexical", ".json", lambda f: f.write(contents.lexical.to_json().encode())
+        ),
+        "bm25": _write_content(index_dir, "bm25", ".npz", contents.lexical.bm25.save),
     }
     models = tuple(_write_model(index_dir, bundle) for bundle in contents.models)
     manifest = Manifest(
@@ -342,7 +365,10 @@ def _fsync_directory(directory: Path) -> None:
 def _remove_unreferenced(index_dir: Path, keep: set[str]) -> None:
     # Only our own data files and stale temporaries: never anything else a
     # person may have put in the directory.
-    stems = ("documents", "units", "vectors", "faiss", "words", "wordvectors", "wordoffsets", "annotations", "model")
+    stems = (
+        *("documents", "units", "vectors", "faiss", "words", "wordvectors", "wordoffsets", "annotations"),
+        *("lexical", "bm25", "model"),
+    )
     prefixes = tuple(f"{stem}-" for stem in stems) + tuple(f".{stem}-" for stem in stems)
     for path in index_dir.iterdir():
         if path.name.startswith(prefixes) and path.name not in keep:

@@ -1,31 +1,32 @@
 """The lexical side: BM25 over sentences, with stemming and stop words.
 
-Built from the stored sentences when an index is opened (about 4 s for a
-thousand articles, 27,000 sentences), so it never goes stale against the dense
-side.
+What it knows of the texts (``LexicalData``: the BM25 matrix, each term's
+document frequency, the words, and each article's names and subject) is
+computed when the index is built and stored with it, so opening an index
+reads it instead of tokenising the corpus again (about 4 s and 150 MB for a
+thousand articles, 27,000 sentences). A build recomputes it from all the
+sentences, so it never goes stale against the dense side.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-import bm25s
-import numpy as np
-import numpy.typing as npt
 import Stemmer
-from bm25s.stopwords import STOPWORDS_EN
 
-from index.ingest.text import fold, words
-
-Scores = npt.NDArray[np.float32]
+from index.ingest.text import STOP_WORDS, fold, words
+from index.store.bm25 import Bm25Matrix, Scores
 
 # Question words carry no topic: "who", "why" must not match sentences that
 # happen to contain them.
 _STOPWORDS = (
-    frozenset(STOPWORDS_EN)
+    STOP_WORDS
     | frozenset(
         "what which who whom whose why how when where did does do was were is are say said tell happen "
         "happened happens anything something someone please know i".split()
@@ -81,40 +82,124 @@ def is_heading(text: str) -> bool:
     return len(text.split()) <= _HEADING_WORDS and not _SENTENCE_END.search(text.strip())
 
 
+@dataclass(frozen=True)
+class LexicalData:
+    """What the lexical side knows of a list of texts: computed at build, stored, read on load."""
+
+    size: int
+    # Every folded word the texts use (spelling correction), and the openings of their names.
+    words: frozenset[str]
+    openings: frozenset[str]
+    # Per article: the terms that are names in it, and the terms that are its subject.
+    names: Mapping[str, frozenset[str]]
+    pervasive: Mapping[str, frozenset[str]]
+    # In how many texts each term occurs (once per text).
+    frequencies: Mapping[str, int]
+    bm25: Bm25Matrix
+
+    def to_json(self) -> str:
+        """Everything but the BM25 matrix's arrays, as one JSON object (sorted, so a build is reproducible)."""
+        return json.dumps(
+            {
+                "size": self.size,
+                "words": sorted(self.words),
+                "openings": sorted(self.openings),
+                "names": {document: sorted(terms) for document, terms in sorted(self.names.items())},
+                "pervasive": {document: sorted(terms) for document, terms in sorted(self.pervasive.items())},
+                "frequencies": dict(sorted(self.frequencies.items())),
+                "terms": list(self.bm25.terms),
+            },
+            ensure_ascii=False,
+        )
+
+    @staticmethod
+    def read_json(text: str) -> tuple[dict[str, Any], list[str], int]:
+        """The object ``to_json`` wrote, the BM25 matrix's terms, and the number of texts."""
+        data: dict[str, Any] = json.loads(text)
+        return data, [str(term) for term in data["terms"]], int(data["size"])
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], bm25: Bm25Matrix) -> LexicalData:
+        """The data ``to_json`` wrote (read with ``read_json``), with its matrix."""
+        return cls(
+            size=int(data["size"]),
+            words=frozenset(map(str, data["words"])),
+            openings=frozenset(map(str, data["openings"])),
+            names={str(d): frozenset(map(str, terms)) for d, terms in data["names"].items()},
+            pervasive={str(d): frozenset(map(str, terms)) for d, terms in data["pervasive"].items()},
+            frequencies={str(term): int(n) for term, n in data["frequencies"].items()},
+            bm25=bm25,
+        )
+
+
+def lexical_data(texts: Sequence[str], documents: Sequence[str]) -> LexicalData:
+    """Compute what the lexical side knows of ``texts``, each in article ``documents[i]``."""
+    terms = _Terms()
+    text_words = [words(text) for text in texts]
+    term_lists = [terms.of_words(folded) for folded in text_words]
+    cases = _word_cases_by_document(texts, documents)
+    return LexicalData(
+        size=len(texts),
+        words=frozenset(w for folded in text_words for w in folded),
+        # Openings of the names written, so "Belarus" is known from "Belarusian"; names
+        # only, or "Beyoncé" would be known from "beyond".
+        openings=frozenset(
+            opening[:_OPENING]
+            for counted in cases.values()
+            for word, case in counted
+            if case == CAPITAL and len(opening := fold(word)) >= _OPENING
+        ),
+        names=_names_by_document(cases, terms),
+        pervasive=_pervasive_by_document(term_lists, documents),
+        frequencies=Counter(term for listed in term_lists for term in set(listed)),
+        bm25=Bm25Matrix.of_term_lists(term_lists),
+    )
+
+
+class _Terms:
+    """Stemmed, stop-word-free terms of folded words (one stemmer, which is not thread-safe, per user)."""
+
+    def __init__(self) -> None:
+        self._stemmer = Stemmer.Stemmer("english")
+
+    def of_words(self, folded: Iterable[str]) -> list[str]:
+        return self.stem(word for word in folded if word not in _STOPWORDS)
+
+    def stem(self, tokens: Iterable[str]) -> list[str]:
+        return list(self._stemmer.stemWords(list(tokens)))
+
+
 class LexicalIndex:
-    """BM25 (bm25s) over a fixed list of texts, plus what words and names they use.
+    """BM25 over a fixed list of texts, plus what words and names they use (``LexicalData``).
 
     ``documents`` gives the article each text belongs to (all one article when
     omitted): what is a name, and what an article is about, is decided within
     each article, so adding an article never changes another's.
     """
 
-    def __init__(self, texts: Sequence[str], documents: Sequence[str] | None = None) -> None:
-        self._stemmer = Stemmer.Stemmer("english")
-        self._size = len(texts)
-        self._documents = list(documents) if documents is not None else [""] * len(texts)
-        if len(self._documents) != len(texts):
-            raise ValueError(f"{len(texts)} texts but {len(self._documents)} document ids")
-        text_words = [words(text) for text in texts]
-        term_lists = [self._terms_of_words(folded) for folded in text_words]
+    def __init__(self, data: LexicalData, documents: Sequence[str] | None = None) -> None:
+        self._terms = _Terms()
+        self._size = data.size
+        self._documents = list(documents) if documents is not None else [""] * data.size
+        if len(self._documents) != data.size:
+            raise ValueError(f"{data.size} texts but {len(self._documents)} document ids")
+        self.data = data
         # Every folded word the texts use, for spelling correction.
-        self.words = frozenset(w for folded in text_words for w in folded)
-        cases = _word_cases_by_document(texts, self._documents)
-        # Openings of the names written, so "Belarus" is known from "Belarusian"; names
-        # only, or "Beyoncé" would be known from "beyond".
-        self._openings = frozenset(
-            opening[:_OPENING]
-            for counted in cases.values()
-            for word, case in counted
-            if case == CAPITAL and len(opening := fold(word)) >= _OPENING
-        )
-        self._names = self._names_by_document(cases)
-        self._pervasive = _pervasive_by_document(term_lists, self._documents)
-        # In how many texts each term occurs (once per text).
-        self._frequencies = Counter(term for terms in term_lists for term in set(terms))
-        self._vocabulary = frozenset(self._frequencies)
-        self._retriever = bm25s.BM25()
-        self._retriever.index(term_lists, show_progress=False)
+        self.words = data.words
+        self._openings = data.openings
+        self._names = data.names
+        self._pervasive = data.pervasive
+        self._frequencies = data.frequencies
+        self._vocabulary = frozenset(data.frequencies)
+        self._term_ids = {term: i for i, term in enumerate(data.bm25.terms)}
+
+    @classmethod
+    def of_texts(cls, texts: Sequence[str], documents: Sequence[str] | None = None) -> LexicalIndex:
+        """The lexical index of ``texts``, computed now (an index build stores its ``data``)."""
+        documents = list(documents) if documents is not None else [""] * len(texts)
+        if len(documents) != len(texts):
+            raise ValueError(f"{len(texts)} texts but {len(documents)} document ids")
+        return cls(lexical_data(texts, documents), documents)
 
     def terms(self, text: str) -> list[str]:
         """The stemmed, stop-word-free terms of ``text``."""
@@ -180,31 +265,29 @@ class LexicalIndex:
 
     def scores(self, terms: Sequence[str]) -> Scores:
         """BM25 score of every text for the query ``terms`` (zeros when none is known)."""
-        known = [term for term in terms if term in self._vocabulary]
-        if not known:
-            return np.zeros(self._size, dtype=np.float32)
-        return np.asarray(self._retriever.get_scores(known), dtype=np.float32)
+        return self.data.bm25.scores([self._term_ids[term] for term in terms if term in self._vocabulary])
 
     def _terms_of_words(self, folded: Iterable[str]) -> list[str]:
-        return self._stem(word for word in folded if word not in _STOPWORDS)
+        return self._terms.of_words(folded)
 
     def _stem(self, tokens: Iterable[str]) -> list[str]:
-        return list(self._stemmer.stemWords(list(tokens)))
+        return self._terms.stem(tokens)
 
-    def _names_by_document(self, by_word: dict[str, Counter[tuple[str, str]]]) -> dict[str, frozenset[str]]:
-        """Per article, the terms written mostly capitalised where no sentence opens."""
-        # Counted by word first, then by term: a thousand articles use a few tens of
-        # thousands of distinct words, each stemmed once instead of at every use.
-        terms_of: dict[str, list[str]] = {}
-        counts: dict[str, Counter[tuple[str, str]]] = {}
-        for document, words_counted in by_word.items():
-            tally = counts[document] = Counter()
-            for (word, case), times in words_counted.items():
-                if word not in terms_of:
-                    terms_of[word] = self.terms(word)
-                for term in terms_of[word]:
-                    tally[term, case] += times
-        return {document: frozenset(_mostly_capitalised(tally)) for document, tally in counts.items()}
+
+def _names_by_document(by_word: dict[str, Counter[tuple[str, str]]], terms: _Terms) -> dict[str, frozenset[str]]:
+    """Per article, the terms written mostly capitalised where no sentence opens."""
+    # Counted by word first, then by term: a thousand articles use a few tens of
+    # thousands of distinct words, each stemmed once instead of at every use.
+    terms_of: dict[str, list[str]] = {}
+    counts: dict[str, Counter[tuple[str, str]]] = {}
+    for document, words_counted in by_word.items():
+        tally = counts[document] = Counter()
+        for (word, case), times in words_counted.items():
+            if word not in terms_of:
+                terms_of[word] = terms.of_words(words(word))
+            for term in terms_of[word]:
+                tally[term, case] += times
+    return {document: frozenset(_mostly_capitalised(tally)) for document, tally in counts.items()}
 
 
 def _word_cases_by_document(texts: Sequence[str], documents: Sequence[str]) -> dict[str, Counter[tuple[str, str]]]:

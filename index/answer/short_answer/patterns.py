@@ -8,9 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from bm25s.stopwords import STOPWORDS_EN
-
-from index.ingest.text import UPPER
+from index.ingest.text import STOP_WORDS, UPPER
 
 ShortKind = Literal[
     "person", "time", "number", "percent", "duration", "age", "frequency", "place", "name", "role", "meaning"
@@ -287,7 +285,7 @@ _REPORTING = frozenset(
 )
 
 
-_QUESTION_WORDS = frozenset(STOPWORDS_EN) | frozenset(
+_QUESTION_WORDS = STOP_WORDS | frozenset(
     "who whom whose what which when where why how many much long did does do was were is are say said tell "
     "according article happen happened again exactly even whats called named name names".split()
 )

@@ -6,7 +6,6 @@ import math
 import re
 from collections.abc import Callable, Sequence
 
-from bm25s.stopwords import STOPWORDS_EN
 from rapidfuzz import fuzz
 
 from index.answer.answer_types import PARTITIVE, UNIT_AFTER_NUMBER
@@ -25,7 +24,7 @@ from index.answer.short_answer.patterns import (
     _WORD,
     Span,
 )
-from index.ingest.text import UPPER, fold
+from index.ingest.text import STOP_WORDS, UPPER, fold
 
 
 def _with_place_noun(sentence: str, span: Span) -> Span:
@@ -62,11 +61,11 @@ def _with_counted_noun(sentence: str, span: Span, asked_stems: set[str], stem: C
     end = unit.end() if unit else span.end
     following = _NEXT_WORD.match(sentence, span.end)
     # "16th on the list" for "where did it rank on the list?" counts no "on".
-    if following and fold(following.group(1)) not in STOPWORDS_EN and stem(fold(following.group(1))) in asked_stems:
+    if following and fold(following.group(1)) not in STOP_WORDS and stem(fold(following.group(1))) in asked_stems:
         counted = following.end()
         # "some 30 public performances": an adjective goes on to its noun.
         while _ADJECTIVE_ENDING.search(sentence, 0, counted) and (noun := _NEXT_WORD.match(sentence, counted)):
-            if fold(noun.group(1)) in STOPWORDS_EN:
+            if fold(noun.group(1)) in STOP_WORDS:
                 break
             counted = noun.end()
         end = max(end, counted)
