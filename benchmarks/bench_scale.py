@@ -14,12 +14,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from bench_ann import faiss_threads
 from bench_answers import one_at_a_time, percentiles
 
 from index.answer.engine import Engine
 from index.store.embedder import Embedder
 from index.store.files import StoredIndex, read_index
+from index.store.lexical import lexical_data
 from index.store.vector_index import EXACT, make_faiss_index
 
 # Questions answered per engine: enough for a median, few enough for ten minutes.
@@ -36,7 +38,10 @@ def first_articles(stored: StoredIndex, articles: int) -> StoredIndex:
     total = len(stored.units)
     # Sentence vectors come first, then passage vectors, each in unit order.
     vectors = stored.vectors[list(range(rows)) + list(range(total, total + rows))]
-    return replace(stored, documents=documents, units=stored.units[:rows], vectors=vectors)
+    units = stored.units[:rows]
+    lexical = lexical_data([u.text for u in units], [u.document for u in units])
+    part = replace(stored, documents=documents, units=units, vectors=vectors, lexical=lexical)
+    return replace(part, annotations=stored.annotations[:rows])
 
 
 def answer_passes(engine: Engine, questions: Sequence[str]) -> dict[str, Any]:
@@ -66,7 +71,7 @@ def engine_by_size(
         part = first_articles(index, articles)
         row: dict[str, Any] = {"articles": articles}
         for kind in (EXACT, approximate):
-            engine = Engine(replace(part, faiss_index=make_faiss_index(part.vectors, kind)), embedder)
+            engine = Engine(replace(part, faiss_index=make_faiss_index(np.asarray(part.vectors[:]), kind)), embedder)
             row[kind] = answer_passes(engine, sample)
         figures[str(len(part.vectors))] = row
     return figures

@@ -132,9 +132,9 @@ def _synthetic(
         ("questions",) * len(questions) + ("held_out_sentences",) * len(held_out),
     )
     status(f"approximate vs exact search on {len(stored.vectors)} vectors ...")
-    figures.update(ann_benchmarks(stored.vectors, queries, settings.approximate_index_kind))
+    figures.update(ann_benchmarks(stored.vectors[:], queries, settings.approximate_index_kind))
     status("exact search at growing sizes ...")
-    figures.update(exact_scaling(stored.vectors, queries.vectors, EXACT_SIZES, CORPUS_SEED))
+    figures.update(exact_scaling(stored.vectors[:], queries.vectors, EXACT_SIZES, CORPUS_SEED))
     sentences = len(stored.units)
     del stored
     index_bytes = sum(p.stat().st_size for p in index_dir.iterdir())

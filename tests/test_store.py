@@ -14,7 +14,7 @@ from index.answer.engine import Engine
 from index.errors import IndexCorruptError, IndexMissingError, IndexStaleError, IndexWriteError
 from index.store.build import build_index, index_problem
 from index.store.files import MANIFEST, read_index, read_manifest
-from index.store.word_store import RowFile
+from index.store.ondisk import LineFile, RowFile
 from tests.conftest import SECOND_ARTICLE, FakeEmbedder
 
 
@@ -39,7 +39,8 @@ def test_build_stores_each_sentences_word_vectors(
     stored = read_index(tmp_path / "index")
     # Read from the file: the serving process reads only the rows questions need.
     assert isinstance(stored.words.vectors, RowFile) and stored.words.vectors.dtype == np.float16
-    assert isinstance(stored.vectors, np.memmap)
+    assert isinstance(stored.vectors, RowFile)
+    assert isinstance(stored.annotations, LineFile) and len(stored.annotations) == len(stored.units)
     assert len(stored.words) == len(stored.units)
     for i, unit in enumerate(stored.units):
         expected = fake_embedder.embed_words([unit.text])[1][0]

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from index.ingest.passages import Unit
 from index.store.embedder import WordVectors
-from index.store.word_store import RowFile, compact, pack, passage_words
+from index.store.ondisk import LineFile, RowFile
+from index.store.word_store import compact, pack, passage_words
 
 
 def _words(*words: str) -> WordVectors:
@@ -61,3 +63,25 @@ def test_a_passage_is_its_sentences_words_within_one_article() -> None:
     assert passage_words(units, stored, 2).words == ("three", "four")
     both = passage_words(units, stored, 3)
     np.testing.assert_array_equal(both.vectors, np.concatenate([stored.get(2).vectors, stored.get(3).vectors]))
+
+
+def test_rows_are_gathered_in_the_order_asked(tmp_path: Path) -> None:
+    array = np.arange(40, dtype=np.float32).reshape(10, 4)
+    np.save(tmp_path / "rows.npy", array)
+    rows = RowFile(tmp_path / "rows.npy")
+    for wanted in ([3], [9, 0, 4, 5, 6, 5], np.array([7, 8, 1]), []):
+        np.testing.assert_array_equal(rows[wanted], array[list(wanted)])
+    with pytest.raises(IndexError):
+        rows[[10]]
+
+
+def test_lines_are_read_one_at_a_time_and_only_newlines_end_them(tmp_path: Path) -> None:
+    lines = ['{"a": 1}', "Zürich\u2028café", "", "last"]
+    (tmp_path / "lines.jsonl").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    read = LineFile(tmp_path / "lines.jsonl")
+    assert len(read) == 4 and list(read) == lines and read[1] == lines[1] and read[-1] == "last"
+    (tmp_path / "cut.jsonl").write_text('{"a": 1}\n{"b"', encoding="utf-8")
+    with pytest.raises(ValueError, match="newline"):
+        LineFile(tmp_path / "cut.jsonl")
+    (tmp_path / "empty.jsonl").write_text("", encoding="utf-8")
+    assert len(LineFile(tmp_path / "empty.jsonl")) == 0

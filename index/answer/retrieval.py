@@ -28,6 +28,7 @@ from index.answer.answer_types import asked_type, gives_type
 from index.ingest.passages import Unit
 from index.store.embedder import Vectors, WordVectors
 from index.store.lexical import LexicalIndex
+from index.store.ondisk import RowFile
 from index.store.vector_index import search
 from index.store.word_store import StoredWords, passage_words
 
@@ -95,7 +96,7 @@ class Retriever:
     def __init__(
         self,
         units: list[Unit],
-        vectors: Vectors,
+        vectors: Vectors | RowFile,
         faiss_index: faiss.Index,
         lexical: LexicalIndex,
         words: StoredWords,

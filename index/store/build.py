@@ -134,7 +134,7 @@ def _previous(
         return {}, {}, annotations, previous.manifest.models
     texts = _unit_texts(previous.units)
     words = {u.text: previous.words.packed(i) for i, u in enumerate(previous.units)}
-    return dict(zip(texts, previous.vectors, strict=True)), words, annotations, previous.manifest.models
+    return dict(zip(texts, previous.vectors[:], strict=True)), words, annotations, previous.manifest.models
 
 
 def _unit_texts(units: list[Unit]) -> list[str]:

@@ -27,63 +27,21 @@ evaluation gives the same answers, and it needs a third of the storage.
 
 from __future__ import annotations
 
-import os
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from index.ingest.passages import PASSAGE_RADIUS, Unit
 from index.store.embedder import WordVectors
+from index.store.ondisk import RowFile
 
 WORD_DTYPE = np.float16
 
 # One text's words and their rows as stored (float16; a view into the
 # memory-mapped file for a stored text, so reusing it copies nothing).
 Packed = tuple[tuple[str, ...], npt.NDArray[np.float16]]
-
-
-class RowFile:
-    """The rows of a 2-D ``.npy`` file, read on demand: ``rows[start:end]`` is one ``pread``.
-
-    Slicing, ``dtype``, ``ndim`` and ``shape`` behave as the array's, which is
-    all ``StoredWords`` asks of its vectors. Reads are positional, so threads
-    may read at once; a file replaced by a rebuild stays readable through the
-    open descriptor until this object is gone.
-    """
-
-    def __init__(self, path: Path) -> None:
-        with path.open("rb") as handle:
-            version = np.lib.format.read_magic(handle)
-            header = np.lib.format
-            read_header = header.read_array_header_1_0 if version == (1, 0) else header.read_array_header_2_0
-            shape, fortran, dtype = read_header(handle)
-            self._start = handle.tell()
-        if fortran or len(shape) != 2:
-            raise ValueError(f"{path.name} is not a C-ordered 2-D array")
-        self.shape: tuple[int, int] = (int(shape[0]), int(shape[1]))
-        self.dtype = np.dtype(dtype)
-        self.ndim = 2
-        self._row_bytes = self.shape[1] * self.dtype.itemsize
-        if path.stat().st_size != self._start + self.shape[0] * self._row_bytes:
-            raise ValueError(f"{path.name} is shorter or longer than its header says")
-        self._fd = os.open(path, os.O_RDONLY)
-        self._closer = weakref.finalize(self, os.close, self._fd)
-
-    def __len__(self) -> int:
-        return self.shape[0]
-
-    def __getitem__(self, rows: slice) -> npt.NDArray[Any]:
-        start, stop, step = rows.indices(self.shape[0])
-        if step != 1:
-            raise ValueError("rows are read in one run")
-        count = max(0, stop - start)
-        data = os.pread(self._fd, count * self._row_bytes, self._start + start * self._row_bytes)
-        return np.frombuffer(data, dtype=self.dtype).reshape(count, self.shape[1])
 
 
 @dataclass(frozen=True)
