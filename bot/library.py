@@ -28,6 +28,7 @@ from index.settings import EngineSettings
 from index.store.build import build_index
 from index.store.embedder import Embedder, Vectors, WordVectors
 from index.store.files import MANIFEST, read_index
+from index.store.language_models import index_language_models
 from index.store.library import (
     AddedArticle,
     ArticleSummary,
@@ -154,13 +155,15 @@ class Library:
                 # In the corpus, but perhaps not in the index: an add killed before its rebuild.
                 await asyncio.to_thread(complete_interrupted, self.corpus_dir, self.index_dir, self._rebuild)
                 return AddResult(existing=existing)
-            article = await asyncio.to_thread(read_url, url, self._policy)
+            languages = await asyncio.to_thread(index_language_models, self.index_dir)
+            article = await asyncio.to_thread(read_url, url, self._policy, languages)
             return await self._add(article)
 
     async def add_file(self, data: bytes, filename: str) -> AddResult:
         """Adds the article in an uploaded file (``.html``, ``.htm``, ``.txt`` or ``.md``)."""
         async with self._changing:
-            article = await asyncio.to_thread(article_from_bytes, data, filename)
+            languages = await asyncio.to_thread(index_language_models, self.index_dir)
+            article = await asyncio.to_thread(article_from_bytes, data, filename, languages)
             return await self._add(article)
 
     async def remove(self, article_id: str) -> ArticleSummary:

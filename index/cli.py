@@ -211,6 +211,7 @@ def _add(args: argparse.Namespace, settings: EngineSettings) -> int:
     from index.errors import SourceError
     from index.ingest.fetch import FetchPolicy
     from index.ingest.sources import is_url, read_article
+    from index.store.language_models import index_language_models
     from index.store.library import add_articles, find_by_url
 
     started = time.perf_counter()
@@ -222,12 +223,13 @@ def _add(args: argparse.Namespace, settings: EngineSettings) -> int:
     articles: list[Article] = []
     already: list[str] = []  # said once we know whether there is still something to do
     failed = 0
+    languages = index_language_models(settings.index_dir)
     for source in args.sources:
         if is_url(source) and (existing := find_by_url(settings.corpus_dir, source)):
             already.append(f"already added: {source} is {existing.id} (“{existing.title}”)")
             continue
         try:
-            articles.append(read_article(source, policy))
+            articles.append(read_article(source, policy, languages))
         except SourceError as error:
             print(f"error: {error}", file=sys.stderr)
             failed += 1

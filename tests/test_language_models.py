@@ -81,3 +81,24 @@ def test_a_message_reads_as_the_same_language_with_either(stored: LanguageModels
 
     assert detect_language(message, stored, is_name) == language
     assert detect_language(message, packaged_models(), is_name) == language
+
+
+def test_an_added_text_is_told_its_language_by_the_indexs_own_models(real_index: Path, tmp_path: Path) -> None:
+    from index.ingest.fetch import FetchPolicy
+    from index.ingest.sources import read_article
+    from index.store.language_models import index_language_models
+
+    story = tmp_path / "faehre.txt"
+    story.write_text(
+        "Die neue Fähre von Port Vale\n\n"
+        "Die elektrische Fähre hat am Freitag ihre erste Fahrt über die Bucht gemacht. Der Bürgermeister "
+        "sagte, die Stadt habe lange auf diesen Tag gewartet, und viele Menschen standen am Hafen, um das "
+        "Schiff zu sehen. Die Fahrt dauerte zwanzig Minuten und war für alle Fahrgäste kostenlos.\n",
+        encoding="utf-8",
+    )
+    languages = index_language_models(real_index)
+    assert languages is not None
+    packaged_models.cache_clear()
+    assert read_article(str(story), FetchPolicy(), languages).language == "de"
+    assert packaged_models.cache_info().currsize == 0, "the installed packages' models were not loaded"
+    assert index_language_models(tmp_path / "no-index") is None

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from index.errors import NoArticleTextError, UnsupportedContentError
 from index.ingest.charset import decode_page
-from index.ingest.language_id import text_language
+from index.ingest.language_id import LanguageModels, text_language
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -63,8 +63,11 @@ class Article:
     known_urls: tuple[str, ...] = ()
 
 
-def extract_html(data: bytes, *, url: str | None = None, charset: str | None = None) -> Article:
-    """The article in an HTML page; ``NoArticleTextError`` when the page has none."""
+def extract_html(
+    data: bytes, *, url: str | None = None, charset: str | None = None, languages: LanguageModels | None = None
+) -> Article:
+    """The article in an HTML page; ``NoArticleTextError`` when the page has none. ``languages``
+    tells an undeclared page's language (the installed packages' models when None)."""
     import trafilatura  # imported here: it takes a moment, and only `add` needs it
 
     name = url or "the file"
@@ -102,12 +105,12 @@ def extract_html(data: bytes, *, url: str | None = None, charset: str | None = N
         author=_clean(getattr(document, "author", None) or ""),
         date=_clean(getattr(document, "date", None) or ""),
         url=canonical,
-        language=_page_language(text) or text_language("\n".join(paragraphs)),
+        language=_page_language(text) or text_language("\n".join(paragraphs), languages),
         known_urls=tuple(dict.fromkeys(u for u in (url, canonical) if u)),
     )
 
 
-def text_article(text: str, *, name: str, markdown: bool) -> Article:
+def text_article(text: str, *, name: str, markdown: bool, languages: LanguageModels | None = None) -> Article:
     """The article in plain text or Markdown: the first heading or short first line is the title."""
     lines: list[str] = []
     for line in text.splitlines():
@@ -124,7 +127,7 @@ def text_article(text: str, *, name: str, markdown: bool) -> Article:
     return Article(
         title=_clean(title) or _title_from_name(name),
         paragraphs=tuple(paragraphs),
-        language=text_language("\n".join(paragraphs)),
+        language=text_language("\n".join(paragraphs), languages),
     )
 
 

@@ -31,8 +31,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from index.errors import IndexCorruptError
+from index.errors import IndexCorruptError, IndexStoreError
 from index.ingest.language_id import LATIN_CANDIDATES, LanguageModels, packaged_english_frequency
+from index.store.files import read_manifest, verify_model
 from index.store.models import ModelBundle, StoredModel, find_model
 
 LANGUAGE_IDENTIFIER = "language-identifier"
@@ -57,6 +58,21 @@ def language_bundles(previous: Sequence[StoredModel], index_dir: Path, scratch: 
         else:
             bundles.append(export(scratch, f"{package}-{version}"))
     return tuple(bundles)
+
+
+def index_language_models(index_dir: Path) -> LanguageModels | None:
+    """The language models of the index in ``index_dir``, checked against their checksums;
+    None when there is no usable index or it holds none (an add then uses the packages')."""
+    try:
+        models = read_manifest(index_dir).models
+        for role in (LANGUAGE_IDENTIFIER, WORD_FREQUENCIES):
+            held = find_model(models, role)
+            if held is None:
+                return None
+            verify_model(index_dir, held)
+        return language_models_from_index(index_dir, models)
+    except IndexStoreError:
+        return None
 
 
 def language_models_from_index(index_dir: Path, models: Sequence[StoredModel]) -> LanguageModels | None:
