@@ -102,3 +102,24 @@ def test_an_added_text_is_told_its_language_by_the_indexs_own_models(real_index:
     assert read_article(str(story), FetchPolicy(), languages).language == "de"
     assert packaged_models.cache_info().currsize == 0, "the installed packages' models were not loaded"
     assert index_language_models(tmp_path / "no-index") is None
+
+
+def test_language_models_that_do_not_fit_together_ask_for_a_rebuild(real_index: Path, tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from index.errors import IndexCorruptError
+    from index.store.build import index_problem
+    from index.store.files import MANIFEST
+    from index.store.language_models import LANGUAGE_IDENTIFIER
+
+    index_dir = tmp_path / "index"
+    shutil.copytree(real_index, index_dir)
+    manifest = json.loads((index_dir / MANIFEST).read_text("utf-8"))
+    (identifier,) = [m for m in manifest["models"] if m["role"] == LANGUAGE_IDENTIFIER]
+    identifier["config"]["latin"] = [9999]
+    (index_dir / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexCorruptError, match="rebuild it with"):
+        language_models_from_index(index_dir, read_manifest(index_dir).models)
+    problem = index_problem(CORPUS, index_dir, read_manifest(index_dir).model)
+    assert problem is not None and "language models" in problem

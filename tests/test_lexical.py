@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -230,3 +231,35 @@ def test_a_matrix_that_does_not_fit_its_texts_is_refused(lexical: LexicalIndex) 
     buffer.seek(0)
     with pytest.raises(ValueError, match="does not fit"):
         Bm25Matrix.load(buffer, lexical.data.bm25.terms, size=2)
+
+
+def test_the_matrix_is_the_same_whatever_the_process_hash_seed(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import hashlib\n"
+        "from index.store.lexical import lexical_data\n"
+        "from tests.test_lexical import NEWS, TRAVEL\n"
+        "data = lexical_data(NEWS + TRAVEL, ['news'] * len(NEWS) + ['travel'] * len(TRAVEL))\n"
+        "print(hashlib.sha256(data.to_json().encode() + data.bm25.indptr.tobytes() + data.bm25.indices.tobytes()"
+        " + data.bm25.values.tobytes()).hexdigest())\n"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parent.parent,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1
+
+
+def test_texts_of_stop_words_alone_score_nothing() -> None:
+    lexical = LexicalIndex.of_texts(["To be or not to be.", "It is what it is."])
+    assert lexical.scores(lexical.terms("to be")).tolist() == [0.0, 0.0]

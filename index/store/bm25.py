@@ -37,19 +37,31 @@ class Bm25Matrix:
         """The matrix of texts given as their terms (stemmed, without stop words)."""
         import bm25s  # the build's alone: see the module's docstring
 
+        if not any(term_lists):
+            # Texts of stop words only ("To be or not to be."): nothing to score, and bm25s refuses.
+            empty = np.empty(0)
+            return cls(
+                (), np.zeros(1, dtype=np.int64), empty.astype(np.int32), empty.astype(np.float32), len(term_lists)
+            )
         retriever = bm25s.BM25()
         retriever.index(list(term_lists), show_progress=False)
         stored = retriever.scores
+        indptr = np.asarray(stored["indptr"], dtype=np.int64)
         # bm25s lists an empty text's "" as a term after the last column; it has no column.
-        terms = [""] * (len(stored["indptr"]) - 1)
+        terms = [""] * (len(indptr) - 1)
         for term, column in retriever.vocab_dict.items():
             if column < len(terms):
                 terms[column] = term
+        # bm25s numbers terms in the order of a set, which changes from process to process: the
+        # columns are put in the terms' order, so that a build of the same texts writes the same file.
+        order = sorted(range(len(terms)), key=terms.__getitem__)
+        columns = [np.arange(indptr[c], indptr[c + 1]) for c in order]
+        taken = np.concatenate(columns) if columns else np.empty(0, dtype=np.int64)
         return cls(
-            tuple(terms),
-            np.asarray(stored["indptr"], dtype=np.int64),
-            np.asarray(stored["indices"], dtype=np.int32),
-            np.asarray(stored["data"], dtype=np.float32),
+            tuple(terms[c] for c in order),
+            np.concatenate([[0], np.cumsum([len(c) for c in columns], dtype=np.int64)]).astype(np.int64),
+            np.asarray(stored["indices"], dtype=np.int32)[taken],
+            np.asarray(stored["data"], dtype=np.float32)[taken],
             len(term_lists),
         )
 

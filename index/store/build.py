@@ -9,13 +9,13 @@ from pathlib import Path
 
 import numpy as np
 
-from index.errors import IndexStoreError
+from index.errors import IndexStoreError, IndexWriteError
 from index.ingest.annotate import Annotator
 from index.ingest.corpus import corpus_fingerprint, load_corpus
 from index.ingest.passages import Unit, units_of
 from index.store.embedder import Embedder, Vectors
 from index.store.files import IndexContents, ensure_writable, read_index, read_manifest, write_index
-from index.store.language_models import language_bundles
+from index.store.language_models import language_bundles, language_models_from_index
 from index.store.lexical import lexical_data
 from index.store.models import ShipsModels, StoredModel
 from index.store.vector_index import DEFAULT_APPROXIMATE_FROM, HNSW, choose_index_kind, make_faiss_index
@@ -26,6 +26,8 @@ _PROGRESS_FROM = 512
 # Sentences embedded with their word vectors per call: the model's token
 # vectors of a call are all in memory at once (~60 MB for 1,024 sentences).
 _WORDS_CHUNK = 1024
+# Vectors of the previous index read at a time.
+_ROWS_READ = 65536
 
 
 @dataclass(frozen=True)
@@ -86,11 +88,16 @@ def build_index(
     with tempfile.TemporaryDirectory(prefix="language-models-") as scratch:
         # What answering will run: the encoder that made these vectors, as ONNX, and the
         # language models beside it (none for a test's fake embedder, which ships no encoder).
-        models = (
-            (*embedder.model_bundles(), *language_bundles(previous_models, index_dir, Path(scratch)))
-            if isinstance(embedder, ShipsModels)
-            else ()
-        )
+        try:
+            models = (
+                (*embedder.model_bundles(), *language_bundles(previous_models, index_dir, Path(scratch)))
+                if isinstance(embedder, ShipsModels)
+                else ()
+            )
+        except OSError as error:
+            raise IndexWriteError(
+                f"cannot export the language models to {scratch}: {error.strerror or error}"
+            ) from None
         write_index(
             index_dir,
             IndexContents(
@@ -134,7 +141,10 @@ def _previous(
         return {}, {}, annotations, previous.manifest.models
     texts = _unit_texts(previous.units)
     words = {u.text: previous.words.packed(i) for i, u in enumerate(previous.units)}
-    return dict(zip(texts, previous.vectors[:], strict=True)), words, annotations, previous.manifest.models
+    vectors = previous.vectors
+    # Read in blocks: one read of a large index's vectors would be gigabytes at once.
+    rows = (row for start in range(0, len(vectors), _ROWS_READ) for row in vectors[start : start + _ROWS_READ])
+    return dict(zip(texts, rows, strict=True)), words, annotations, previous.manifest.models
 
 
 def _unit_texts(units: list[Unit]) -> list[str]:
@@ -149,7 +159,8 @@ def index_problem(corpus_dir: Path, index_dir: Path, model: str) -> str | None:
             return "the corpus has changed since the index was built"
         if manifest.model != model:
             return f"the index was built with model {manifest.model!r}, not {model!r}"
-        read_index(index_dir)
+        stored = read_index(index_dir)
+        language_models_from_index(index_dir, stored.manifest.models)
     except IndexStoreError as error:
         return str(error)
     return None

@@ -15,7 +15,9 @@ pages a message touches, and the process imports neither package.
 * ``word-frequencies``: each word's ``wordfreq.zipf_frequency`` in English, in
   hundredths, by a 64-bit hash of the word, sorted. Only the words whose
   frequency is a plain lookup are tabled (alphabetic, case-folded, NFC, in
-  Latin, Greek or Cyrillic letters); any other word asks wordfreq itself.
+  Latin, Greek or Cyrillic letters); any other word ("straße", a name in
+  another script) asks wordfreq itself, which then holds its 33 MB list in
+  the process from that message on.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from index.errors import IndexCorruptError, IndexStoreError
+from index.errors import BUILD_COMMAND, IndexCorruptError, IndexStoreError
 from index.ingest.language_id import LATIN_CANDIDATES, LanguageModels, packaged_english_frequency
 from index.store.files import read_manifest, verify_model
 from index.store.models import ModelBundle, StoredModel, find_model
@@ -41,6 +43,8 @@ WORD_FREQUENCIES = "word-frequencies"
 _IDENTIFIER_PARTS = ("weights", "latin", "nextmove", "row", "output")
 _FREQUENCY_PARTS = ("hashes", "zipf")
 _SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
+# The layout of the exported files: a new layout is exported again, not reused from an index.
+_LAYOUT = 1
 
 
 def language_bundles(previous: Sequence[StoredModel], index_dir: Path, scratch: Path) -> tuple[ModelBundle, ...]:
@@ -53,10 +57,8 @@ def language_bundles(previous: Sequence[StoredModel], index_dir: Path, scratch: 
     ):
         held = find_model(previous, role)
         version = importlib.metadata.version(package)
-        if held is not None and held.name == f"{package}-{version}":
-            bundles.append(held.bundle(index_dir))
-        else:
-            bundles.append(export(scratch, f"{package}-{version}"))
+        name = f"{package}-{version}+layout{_LAYOUT}"
+        bundles.append(held.bundle(index_dir) if held is not None and held.name == name else export(scratch, name))
     return tuple(bundles)
 
 
@@ -84,8 +86,10 @@ def language_models_from_index(index_dir: Path, models: Sequence[StoredModel]) -
     try:
         full, latin = _identifiers(index_dir, identifier)
         return LanguageModels(full, latin, WordFrequencies(index_dir, frequencies))
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise IndexCorruptError(f"the index's language models in {index_dir} are unreadable ({error})") from None
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
+        raise IndexCorruptError(
+            f"the index's language models in {index_dir} are unreadable ({error!r}); rebuild it with: {BUILD_COMMAND}"
+        ) from None
 
 
 class WordFrequencies:

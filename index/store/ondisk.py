@@ -20,6 +20,8 @@ from typing import Any, overload
 import numpy as np
 import numpy.typing as npt
 
+from index.errors import BUILD_COMMAND, IndexCorruptError
+
 # Bytes read at a time while the line offsets are found.
 _SCAN_BLOCK = 1 << 20
 
@@ -28,8 +30,9 @@ class RowFile:
     """The rows of a 2-D ``.npy`` file, read on demand: ``rows[start:end]`` is one ``pread``,
     and ``rows[ids]`` (a sequence of row numbers) one ``pread`` per run of consecutive rows.
 
-    Indexing, ``dtype``, ``ndim``, ``shape`` and ``len`` behave as the array's,
-    which is all the word store and retrieval ask of their vectors. Reads are
+    A slice or a sequence of row numbers (not a single number, a negative one or a
+    mask) gives what the array would; ``dtype``, ``ndim``, ``shape`` and ``len`` are
+    the array's. That is all the word store and retrieval ask of their vectors. Reads are
     positional, so threads may read at once; a file replaced by a rebuild stays
     readable through the open descriptor until this object is gone.
     """
@@ -72,8 +75,9 @@ class RowFile:
         return gathered[np.searchsorted(distinct, wanted)]
 
     def _run(self, start: int, count: int) -> npt.NDArray[Any]:
-        data = os.pread(self._fd, count * self._row_bytes, self._start + start * self._row_bytes)
-        return np.frombuffer(data, dtype=self.dtype).reshape(count, self.shape[1])
+        return np.frombuffer(
+            _read(self._fd, count * self._row_bytes, self._start + start * self._row_bytes), dtype=self.dtype
+        ).reshape(count, self.shape[1])
 
 
 class LineFile(Sequence[str]):
@@ -111,4 +115,18 @@ class LineFile(Sequence[str]):
         if isinstance(line, slice):
             return [self[i] for i in range(*line.indices(len(self)))]
         start, end = int(self._starts[line]), int(self._ends[line])
-        return os.pread(self._fd, end - start, start).decode("utf-8")
+        return _read(self._fd, end - start, start).decode("utf-8")
+
+
+def _read(fd: int, size: int, offset: int) -> bytes:
+    """Exactly ``size`` bytes at ``offset``: ``pread`` may return fewer (at most 2 GB a call on
+    Linux); a file that ends sooner was cut short after it was checked."""
+    parts = []
+    while size:
+        part = os.pread(fd, size, offset)
+        if not part:
+            raise IndexCorruptError(f"an index file ends before its data; rebuild it with: {BUILD_COMMAND}")
+        parts.append(part)
+        size -= len(part)
+        offset += len(part)
+    return b"".join(parts)
