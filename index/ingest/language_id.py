@@ -17,7 +17,6 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -29,14 +28,38 @@ if TYPE_CHECKING:
 LATIN_CANDIDATES = ("en", "de", "fr", "es", "pt", "it", "nl", "pl", "tr", "id", "sv", "da", "no", "cs", "ro", "hu")
 
 
-@dataclass(frozen=True)
 class LanguageModels:
     """The identifier over every language py3langid knows, the same narrowed to
-    ``LATIN_CANDIDATES``, and a word's Zipf frequency in English (0 when unknown)."""
+    ``LATIN_CANDIDATES``, and a word's Zipf frequency in English (0 when unknown).
 
-    identifier: LanguageIdentifier
-    latin: LanguageIdentifier
-    english_frequency: Callable[[str], float]
+    The identifiers are made by ``identifiers`` when first used: over an index's
+    mapped arrays that takes 5 ms and 4 MB (py3langid's row offsets), which a
+    process asked only English questions never spends."""
+
+    def __init__(
+        self,
+        identifiers: Callable[[], tuple[LanguageIdentifier, LanguageIdentifier]],
+        english_frequency: Callable[[str], float],
+    ) -> None:
+        self._identifiers = identifiers
+        self._made: tuple[LanguageIdentifier, LanguageIdentifier] | None = None
+        self.english_frequency = english_frequency
+
+    @property
+    def identifier(self) -> LanguageIdentifier:
+        """The identifier over every language."""
+        return self._both()[0]
+
+    @property
+    def latin(self) -> LanguageIdentifier:
+        """The identifier over ``LATIN_CANDIDATES``."""
+        return self._both()[1]
+
+    def _both(self) -> tuple[LanguageIdentifier, LanguageIdentifier]:
+        # Two threads may both make them at first; either pair is the same model.
+        if self._made is None:
+            self._made = self._identifiers()
+        return self._made
 
 
 @functools.cache
@@ -50,7 +73,7 @@ def packaged_models() -> LanguageModels:
     # writes into the shared ones (a deep copy would hold the full model twice).
     latin = copy.copy(identifier)
     latin.set_languages(list(LATIN_CANDIDATES))
-    return LanguageModels(identifier, latin, packaged_english_frequency)
+    return LanguageModels(lambda: (identifier, latin), packaged_english_frequency)
 
 
 def packaged_english_frequency(word: str) -> float:

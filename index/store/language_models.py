@@ -26,7 +26,7 @@ import copy
 import hashlib
 import importlib.metadata
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -84,8 +84,7 @@ def language_models_from_index(index_dir: Path, models: Sequence[StoredModel]) -
     if identifier is None or frequencies is None:
         return None
     try:
-        full, latin = _identifiers(index_dir, identifier)
-        return LanguageModels(full, latin, WordFrequencies(index_dir, frequencies))
+        return LanguageModels(_identifiers(index_dir, identifier), WordFrequencies(index_dir, frequencies))
     except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
         raise IndexCorruptError(
             f"the index's language models in {index_dir} are unreadable ({error!r}); rebuild it with: {BUILD_COMMAND}"
@@ -127,7 +126,8 @@ def word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def _identifiers(index_dir: Path, model: StoredModel) -> tuple[Any, Any]:
+def _identifiers(index_dir: Path, model: StoredModel) -> Callable[[], tuple[Any, Any]]:
+    """What makes the two identifiers over the index's arrays, which are mapped and checked now."""
     from py3langid.langid import LanguageIdentifier
 
     arrays = {
@@ -137,17 +137,28 @@ def _identifiers(index_dir: Path, model: StoredModel) -> tuple[Any, Any]:
     priors = np.asarray(model.config["priors"], dtype=np.float32)
     latin = [int(i) for i in model.config["latin"]]
     weights = arrays["weights"]
-    if weights.shape != (len(arrays["weights"]), len(classes)) or arrays["latin"].shape != (len(weights), len(latin)):
+    if (
+        weights.ndim != 2
+        or weights.shape[1] != len(classes)
+        or priors.shape != (len(classes),)
+        or arrays["latin"].shape != (len(weights), len(latin))
+        or not all(0 <= i < len(classes) for i in latin)
+    ):
         raise ValueError("the identifier's weights do not fit its languages")
     # Python ints from the mapped pages, one state at a time, as py3langid's own arrays give.
     nextmove, row, output = (memoryview(arrays[part]) for part in ("nextmove", "row", "output"))
-    full = LanguageIdentifier(weights, priors, classes, nextmove, output, norm_probs=True, tk_row=row)
-    # What py3langid's set_languages does, with the stored narrowed weights: narrowing the mapped
-    # matrix would read all of it. A copy shares the state machine and its row offsets (4 MB).
-    narrowed = copy.copy(full)
-    narrowed.nb_ptc, narrowed.nb_pc, narrowed.nb_classes = arrays["latin"], priors[latin], [classes[i] for i in latin]
-    narrowed._set_alias_pairs()
-    return full, narrowed
+
+    def make() -> tuple[Any, Any]:
+        full = LanguageIdentifier(weights, priors, classes, nextmove, output, norm_probs=True, tk_row=row)
+        # What py3langid's set_languages does, with the stored narrowed weights: narrowing the mapped
+        # matrix would read all of it. A copy shares the state machine and its row offsets (4 MB).
+        narrowed = copy.copy(full)
+        narrowed.nb_ptc, narrowed.nb_pc = arrays["latin"], priors[latin]
+        narrowed.nb_classes = [classes[i] for i in latin]
+        narrowed._set_alias_pairs()
+        return full, narrowed
+
+    return make
 
 
 def _export_identifier(scratch: Path, name: str) -> ModelBundle:
