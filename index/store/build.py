@@ -17,7 +17,7 @@ from index.store.embedder import Embedder, Vectors
 from index.store.files import IndexContents, ensure_writable, read_index, read_manifest, write_index
 from index.store.language_models import language_bundles, language_models_from_index
 from index.store.lexical import lexical_data
-from index.store.models import ShipsModels, StoredModel
+from index.store.models import ModelBundle, ShipsModels, StoredModel
 from index.store.vector_index import DEFAULT_APPROXIMATE_FROM, HNSW, choose_index_kind, make_faiss_index
 from index.store.word_store import Packed, compact, pack
 
@@ -88,16 +88,14 @@ def build_index(
     with tempfile.TemporaryDirectory(prefix="language-models-") as scratch:
         # What answering will run: the encoder that made these vectors, as ONNX, and the
         # language models beside it (none for a test's fake embedder, which ships no encoder).
-        try:
-            models = (
-                (*embedder.model_bundles(), *language_bundles(previous_models, index_dir, Path(scratch)))
-                if isinstance(embedder, ShipsModels)
-                else ()
-            )
-        except OSError as error:
-            raise IndexWriteError(
-                f"cannot export the language models to {scratch}: {error.strerror or error}"
-            ) from None
+        models: tuple[ModelBundle, ...] = ()
+        if isinstance(embedder, ShipsModels):
+            try:
+                languages = language_bundles(previous_models, index_dir, Path(scratch))
+            except OSError as error:
+                reason = error.strerror or error
+                raise IndexWriteError(f"cannot export the language models to {scratch}: {reason}") from None
+            models = (*embedder.model_bundles(), *languages)
         write_index(
             index_dir,
             IndexContents(

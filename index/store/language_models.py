@@ -41,7 +41,6 @@ from index.store.models import ModelBundle, StoredModel, find_model
 LANGUAGE_IDENTIFIER = "language-identifier"
 WORD_FREQUENCIES = "word-frequencies"
 _IDENTIFIER_PARTS = ("weights", "latin", "nextmove", "row", "output")
-_FREQUENCY_PARTS = ("hashes", "zipf")
 _SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
 # The layout of the exported files: a new layout is exported again, not reused from an index.
 _LAYOUT = 1

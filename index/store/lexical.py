@@ -179,19 +179,14 @@ class LexicalIndex:
 
     def __init__(self, data: LexicalData, documents: Sequence[str] | None = None) -> None:
         self._terms = _Terms()
-        self._size = data.size
         self._documents = list(documents) if documents is not None else [""] * data.size
         if len(self._documents) != data.size:
             raise ValueError(f"{data.size} texts but {len(self._documents)} document ids")
         self.data = data
         # Every folded word the texts use, for spelling correction.
         self.words = data.words
-        self._openings = data.openings
-        self._names = data.names
-        self._pervasive = data.pervasive
-        self._frequencies = data.frequencies
-        self._vocabulary = frozenset(data.frequencies)
-        self._term_ids = {term: i for i, term in enumerate(data.bm25.terms)}
+        # Each term's column in the BM25 matrix: the terms the texts use, as ``frequencies`` counts them.
+        self._columns = {term: i for i, term in enumerate(data.bm25.terms)}
 
     @classmethod
     def of_texts(cls, texts: Sequence[str], documents: Sequence[str] | None = None) -> LexicalIndex:
@@ -203,11 +198,11 @@ class LexicalIndex:
 
     def terms(self, text: str) -> list[str]:
         """The stemmed, stop-word-free terms of ``text``."""
-        return self._terms_of_words(words(text))
+        return self._terms.of_words(words(text))
 
     def knows(self, word: str) -> bool:
         """Whether ``word``, once stemmed, occurs anywhere in the texts."""
-        return self._stem([word])[0] in self._vocabulary
+        return self.stem(word) in self.data.frequencies
 
     def idf(self, word: str) -> float:
         """How rare ``word`` is among the texts (BM25's inverse document frequency of its
@@ -215,8 +210,8 @@ class LexicalIndex:
         terms = self.terms(word)
         if not terms:
             return 1.0
-        used = self._frequencies.get(terms[0], 0)
-        return math.log((self._size - used + 0.5) / (used + 0.5) + 1.0)
+        used = self.data.frequencies.get(terms[0], 0)
+        return math.log((self.data.size - used + 0.5) / (used + 0.5) + 1.0)
 
     def document_of(self, text: int) -> str:
         """The article that text number ``text`` belongs to."""
@@ -224,23 +219,23 @@ class LexicalIndex:
 
     def stem(self, word: str) -> str:
         """The stem of one folded word."""
-        return self._stem([word])[0]
+        return self._terms.stem([word])[0]
 
     def is_name_word(self, word: str) -> bool:
         """Whether the folded ``word`` names something in any of the articles ("mosseri")."""
         stem = self.stem(word)
-        return word not in _STOPWORDS and any(stem in names for names in self._names.values())
+        return word not in _STOPWORDS and any(stem in names for names in self.data.names.values())
 
     def is_name(self, term: str, document: str) -> bool:
         """Whether ``term`` (stemmed) is a name in article ``document``, like ``instagram`` or
         ``mosseri``: written there mostly with a capital where no sentence opens."""
-        return term in self._names.get(document, frozenset())
+        return term in self.data.names.get(document, frozenset())
 
     def is_pervasive(self, term: str, document: str) -> bool:
         """Whether ``term`` (stemmed) is in so many of article ``document``'s sentences that it
         is the article's subject, or names its people ("yorker" where "york" is)."""
-        pervasive = self._pervasive.get(document, frozenset())
-        names = self._names.get(document, frozenset())
+        pervasive = self.data.pervasive.get(document, frozenset())
+        names = self.data.names.get(document, frozenset())
         return term in pervasive or any(is_demonym(term, subject) for subject in pervasive & names)
 
     def unknown_names(self, text: str) -> list[str]:
@@ -257,7 +252,7 @@ class LexicalIndex:
                 word in _STOPWORDS
                 or any(ch.isdigit() for ch in name)
                 or self.knows(word)
-                or (len(word) >= _OPENING and word[:_OPENING] in self._openings)
+                or (len(word) >= _OPENING and word[:_OPENING] in self.data.openings)
             ):
                 continue
             unknown.append(name)
@@ -265,13 +260,7 @@ class LexicalIndex:
 
     def scores(self, terms: Sequence[str]) -> Scores:
         """BM25 score of every text for the query ``terms`` (zeros when none is known)."""
-        return self.data.bm25.scores([self._term_ids[term] for term in terms if term in self._vocabulary])
-
-    def _terms_of_words(self, folded: Iterable[str]) -> list[str]:
-        return self._terms.of_words(folded)
-
-    def _stem(self, tokens: Iterable[str]) -> list[str]:
-        return self._terms.stem(tokens)
+        return self.data.bm25.scores([self._columns[term] for term in terms if term in self._columns])
 
 
 def _names_by_document(by_word: dict[str, Counter[tuple[str, str]]], terms: _Terms) -> dict[str, frozenset[str]]:
